@@ -1,0 +1,7 @@
+/**
+ * Voxwire server-netty. See the module README.
+ */
+@NullMarked
+package dev.voxwire.server;
+
+import org.jspecify.annotations.NullMarked;
