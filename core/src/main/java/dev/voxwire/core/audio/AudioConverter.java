@@ -18,6 +18,8 @@ import static java.util.Objects.requireNonNull;
  * gives the same output. All methods are thread-safe.
  */
 public final class AudioConverter {
+    private static final int BLOCK_FRAMES = 1 << 16;
+
     private AudioConverter() {
     }
 
@@ -53,15 +55,39 @@ public final class AudioConverter {
         }
         StreamingConverter converter = StreamingConverter.create(audio.format(), target);
         byte[] in = audio.bytes();
-        byte[] head = converter.convert(in, 0, in.length);
-        byte[] tail = converter.flush();
-        if (tail.length == 0) {
-            return PcmAudio.wrap(target, head);
+        long outFrames = expectedFrames(audio.frames(), audio.sampleRate(), target.sampleRate());
+        long outBytes = outFrames * target.bytesPerFrame();
+        if (outBytes > Integer.MAX_VALUE - 8) {
+            throw AudioFormat.unsupported("audio too long to convert in memory: " + audio.duration() + " as "
+                    + target + " needs " + outBytes + " bytes");
         }
-        byte[] all = new byte[head.length + tail.length];
-        System.arraycopy(head, 0, all, 0, head.length);
-        System.arraycopy(tail, 0, all, head.length, tail.length);
-        return PcmAudio.wrap(target, all);
+        byte[] out = new byte[(int) outBytes];
+        int written = 0;
+        // in blocks, so the intermediate float buffers stay small for long audio
+        int block = BLOCK_FRAMES * audio.format().bytesPerFrame();
+        for (int off = 0; off < in.length; off += block) {
+            byte[] part = converter.convert(in, off, Math.min(block, in.length - off));
+            System.arraycopy(part, 0, out, written, part.length);
+            written += part.length;
+        }
+        byte[] tail = converter.flush();
+        System.arraycopy(tail, 0, out, written, tail.length);
+        written += tail.length;
+        if (written != out.length) {
+            throw new AssertionError("converted " + written + " bytes, expected " + out.length);
+        }
+        return PcmAudio.wrap(target, out);
+    }
+
+    /** The frames of {@code frames} input frames after rate conversion: the duration, rounded up. */
+    static long expectedFrames(long frames, int fromRate, int toRate) {
+        if (fromRate == toRate) {
+            return frames;
+        }
+        int g = Resampler.gcd(fromRate, toRate);
+        long up = toRate / g;
+        long down = fromRate / g;
+        return (frames * up + down - 1) / down;
     }
 
     /**

@@ -62,6 +62,35 @@ class AudioConverterTest {
     }
 
     @Test
+    void roundTripThrough24kHzGivesBackTheSameSignalWithoutDelay() {
+        PcmAudio in = TestSignals.sine(1_000, AMPLITUDE, 16_000, 1, Encoding.PCM_S16LE, 0.5);
+
+        PcmAudio back = AudioConverter.toPcm16Mono16k(AudioConverter.toPcm16(in, 24_000, 1));
+
+        double[] a = TestSignals.channel(in, 0);
+        double[] b = TestSignals.channel(back, 0);
+        assertThat(b).hasSameSizeAs(a);
+        int edge = (int) (EDGE_SECONDS * 16_000);
+        assertThat(maxDifference(a, b, edge, a.length - edge)).isLessThanOrEqualTo(3.0 / 32768);
+    }
+
+    @Test
+    void longAudioMatchesTheIdealSignalSampleBySampleAcrossProcessingBlocks() {
+        // 3 s at 44.1 kHz stereo is converted in several blocks: no seams, no delay
+        PcmAudio in = TestSignals.sine(440, AMPLITUDE, 44_100, 2, Encoding.PCM_S16LE, 3.0);
+
+        double[] out = TestSignals.channel(AudioConverter.toPcm16Mono16k(in), 0);
+
+        assertThat(out).hasSize(48_000);
+        int edge = (int) (EDGE_SECONDS * 16_000);
+        double[] ideal = new double[out.length];
+        for (int i = 0; i < ideal.length; i++) {
+            ideal[i] = AMPLITUDE * Math.sin(2 * Math.PI * 440 * i / 16_000);
+        }
+        assertThat(maxDifference(out, ideal, edge, out.length - edge)).isLessThanOrEqualTo(3.0 / 32768);
+    }
+
+    @Test
     void ratioWithTooManyPhasesForATableStillConvertsAccurately() {
         // 44,101 / 16,000 has 16,000 phases: coefficients are computed per output sample
         PcmAudio in = TestSignals.sine(440, AMPLITUDE, 44_101, 2, Encoding.PCM_S16LE, 1.0);
@@ -228,6 +257,14 @@ class AudioConverterTest {
                 .isInstanceOfSatisfying(VoxwireException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_AUDIO))
                 .hasMessageContaining("sampleRate: 0 Hz");
+    }
+
+    private static double maxDifference(double[] a, double[] b, int from, int to) {
+        double max = 0;
+        for (int i = from; i < to; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
     }
 
     static void assertTone(double[] x, int rate, double freq, double amplitude) {
