@@ -95,7 +95,11 @@ final class Resampler {
     }
 
     private float[][] produce(long end) {
-        int count = (int) Math.max(0, end - nextOut);
+        long pendingOutputs = Math.max(0, end - nextOut);
+        if (pendingOutputs > Integer.MAX_VALUE - 8) {
+            throw AudioFormat.unsupported("too much audio for one chunk: " + pendingOutputs + " output frames");
+        }
+        int count = (int) pendingOutputs;
         float[][] out = new float[channels][count];
         int up = kernel.up;
         int down = kernel.down;

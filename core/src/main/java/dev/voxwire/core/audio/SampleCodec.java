@@ -64,7 +64,12 @@ final class SampleCodec {
 
     static byte[] encode(float[][] in, int frames, AudioFormat.Encoding encoding) {
         int ch = in.length;
-        byte[] out = new byte[frames * ch * encoding.bytesPerSample()];
+        long size = (long) frames * ch * encoding.bytesPerSample();
+        if (size > Integer.MAX_VALUE - 8) {
+            throw AudioFormat.unsupported("too much audio for one buffer: " + frames + " frames of " + ch
+                    + " channel(s) " + encoding + " need " + size + " bytes");
+        }
+        byte[] out = new byte[(int) size];
         int p = 0;
         for (int i = 0; i < frames; i++) {
             for (int c = 0; c < ch; c++) {
