@@ -58,14 +58,6 @@ final class Resampler {
         this.len = kernel.half;
     }
 
-    int up() {
-        return kernel.up;
-    }
-
-    int down() {
-        return kernel.down;
-    }
-
     /** Half the filter length, in input samples: how far the output lags behind the input. */
     int latencyFrames() {
         return kernel.half;
