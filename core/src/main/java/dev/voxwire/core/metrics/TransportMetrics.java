@@ -56,8 +56,8 @@ public final class TransportMetrics implements MeterBinder {
     /** Default cap on distinct {@code type} tag values. */
     public static final int DEFAULT_MAX_EVENT_TYPES = 64;
 
-    private static final TransportMetrics NOOP = new TransportMetrics("noop", 1, false);
     private static final ConnectionState[] STATES = ConnectionState.values();
+    private static final TransportMetrics NOOP = new TransportMetrics("noop", 1, false);
 
     private final String transport;
     private final int maxEventTypes;
