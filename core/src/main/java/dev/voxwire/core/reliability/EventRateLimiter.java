@@ -19,21 +19,22 @@ import java.util.Optional;
  *
  * <p><b>Memory bound.</b> At most {@link RateLimits#maxKeys()} buckets exist at once (about 100
  * bytes each plus the key strings). A bucket that has refilled completely is the same as no
- * bucket, so such buckets are swept away at most once per second of clock time; if the cap is
- * still reached, the least recently used bucket is evicted, which only makes that key's limit
- * start over with a full bucket.
+ * bucket, so every call also looks at the 16 least recently used buckets and
+ * drops those that are full: an idle key is gone about one period after its last event once
+ * traffic goes on. If the cap is reached anyway, the least recently used bucket is evicted,
+ * which only makes that key's limit start over with a full bucket.
  *
  * <p>Time comes from the injected {@link Clock} (a {@link ManualTaskScheduler#clock()} in tests);
- * a clock that goes backwards refills nothing. Thread-safe: one lock, O(1) per call, plus the
- * sweep (linear in the buckets, at most once per second).
+ * a clock that goes backwards refills nothing. Thread-safe: one lock, held for O(1) work per call,
+ * so it is safe on an event loop.
  */
 public final class EventRateLimiter {
-    private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
+    /** Least recently used buckets examined (and dropped if full) per call. */
+    static final int SWEEP_BATCH = 16;
 
     private final RateLimits limits;
     private final Clock clock;
     private final LinkedHashMap<BucketKey, Bucket> buckets = new LinkedHashMap<>(16, 0.75f, true);
-    private long lastSweepNanos = Long.MIN_VALUE;
 
     private EventRateLimiter(RateLimits limits, Clock clock) {
         this.limits = limits;
@@ -66,7 +67,7 @@ public final class EventRateLimiter {
         RateLimits.Limit l = limit.get();
         long now = nowNanos();
         synchronized (this) {
-            maybeSweep(now);
+            sweep(now);
             BucketKey bk = new BucketKey(key, type);
             Bucket b = buckets.get(bk);
             if (b == null) {
@@ -85,16 +86,11 @@ public final class EventRateLimiter {
         return buckets.size();
     }
 
-    private void maybeSweep(long now) {
-        if (lastSweepNanos == Long.MIN_VALUE || now - lastSweepNanos >= SWEEP_INTERVAL_NANOS) {
-            sweep(now);
-        }
-    }
-
-    /** Drops the buckets that have refilled completely. */
+    /** Drops the full buckets among the {@link #SWEEP_BATCH} least recently used ones. */
     private void sweep(long now) {
-        lastSweepNanos = now;
-        for (Iterator<Map.Entry<BucketKey, Bucket>> it = buckets.entrySet().iterator(); it.hasNext(); ) {
+        int examined = 0;
+        for (Iterator<Map.Entry<BucketKey, Bucket>> it = buckets.entrySet().iterator();
+                it.hasNext() && examined < SWEEP_BATCH; examined++) {
             Map.Entry<BucketKey, Bucket> e = it.next();
             Optional<RateLimits.Limit> l = limits.limit(e.getKey().type());
             if (l.isEmpty() || e.getValue().fullAt(l.get(), now)) {

@@ -71,17 +71,17 @@ public final class OutboundQueue<T> {
     }
 
     private final OutboundQueueConfig config;
-    private final ArrayDeque<Entry<T>>[] lanes;
+    private final List<ArrayDeque<Entry<T>>> lanes;
     private int size;
     private long bytes;
 
-    @SuppressWarnings("unchecked")
     private OutboundQueue(OutboundQueueConfig config) {
         this.config = config;
-        this.lanes = new ArrayDeque[PRIORITIES.length];
-        for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = new ArrayDeque<>();
+        List<ArrayDeque<Entry<T>>> l = new ArrayList<>(PRIORITIES.length);
+        for (int i = 0; i < PRIORITIES.length; i++) {
+            l.add(new ArrayDeque<>());
         }
+        this.lanes = List.copyOf(l);
     }
 
     /** An empty queue with these bounds. */
@@ -116,7 +116,7 @@ public final class OutboundQueue<T> {
                 return new Offer<>(Outcome.ACCEPTED, List.of(), null);
             }
             if (config.overflow() == OutboundQueueConfig.OverflowPolicy.DROP_OLDEST_EPHEMERAL) {
-                ArrayDeque<Entry<T>> ephemeral = lanes[Priority.EPHEMERAL.ordinal()];
+                ArrayDeque<Entry<T>> ephemeral = lanes.get(Priority.EPHEMERAL.ordinal());
                 int n = 0;
                 int newSize = size;
                 long newBytes = this.bytes;
@@ -152,7 +152,7 @@ public final class OutboundQueue<T> {
     }
 
     private void add(T item, Priority priority, int bytes) {
-        lanes[priority.ordinal()].addLast(new Entry<>(item, bytes));
+        lanes.get(priority.ordinal()).addLast(new Entry<>(item, bytes));
         size++;
         this.bytes += bytes;
     }
@@ -192,7 +192,7 @@ public final class OutboundQueue<T> {
 
     /** Items queued at {@code priority}. */
     public synchronized int size(Priority priority) {
-        return lanes[requireNonNull(priority, "priority").ordinal()].size();
+        return lanes.get(requireNonNull(priority, "priority").ordinal()).size();
     }
 
     /** Bytes queued (the sum of the sizes given to {@link #offer}). */

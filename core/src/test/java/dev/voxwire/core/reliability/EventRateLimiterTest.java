@@ -94,7 +94,9 @@ class EventRateLimiterTest {
         assertThat(limiter.trackedKeys()).isEqualTo(500);
 
         time.advance(Duration.ofMinutes(1));
-        limiter.tryAcquire("active", "message:send");
+        for (int i = 0; i < 500 / EventRateLimiter.SWEEP_BATCH + 1; i++) {
+            limiter.tryAcquire("active", "message:send");
+        }
 
         assertThat(limiter.trackedKeys()).isEqualTo(1);
     }
@@ -106,9 +108,38 @@ class EventRateLimiterTest {
         for (int i = 0; i < 5; i++) {
             small.tryAcquire("busy", "message:send");
         }
-        time.advance(Duration.ofSeconds(2)); // lets the sweep run; "busy" is far from full
+        time.advance(Duration.ofSeconds(2)); // the sweep looks at "busy": far from full, it stays
+        small.tryAcquire("other", "message:send");
 
         assertThat(small.tryAcquire("busy", "message:send").allowed()).isFalse();
+    }
+
+    @Test
+    void concurrentCallersNeverGetMoreThanTheLimit() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger allowed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 100; i++) {
+                        if (limiter.tryAcquire("shared", "message:send").allowed()) {
+                            allowed.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var f : futures) {
+                f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(allowed.get()).isEqualTo(60);
     }
 
     @Test
