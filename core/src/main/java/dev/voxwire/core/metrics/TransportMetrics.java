@@ -233,7 +233,8 @@ public final class TransportMetrics implements MeterBinder {
 
     /**
      * A listener that records straight from a transport's events: state changes and
-     * transitions, reconnect attempts ({@code Reconnecting}) and successes, received messages
+     * transitions, reconnect attempts ({@code Reconnecting}, except waits for an open circuit
+     * breaker, which make no attempt) and successes, received messages
      * (by envelope type, without bytes: the transport records sizes itself), errors
      * ({@code Error} events only, so one error counts once) and missed heartbeats.
      */
@@ -244,8 +245,10 @@ public final class TransportMetrics implements MeterBinder {
         return event -> {
             if (event instanceof TransportEvent.StateChanged s) {
                 stateChanged(s.from(), s.to());
-            } else if (event instanceof TransportEvent.Reconnecting) {
-                reconnectAttempt();
+            } else if (event instanceof TransportEvent.Reconnecting r) {
+                if (r.cause() != ErrorCode.CIRCUIT_OPEN) {
+                    reconnectAttempt();
+                }
             } else if (event instanceof TransportEvent.Reconnected) {
                 reconnected();
             } else if (event instanceof TransportEvent.Message m) {

@@ -116,7 +116,11 @@ public final class CircuitBreakerPolicy {
         }
 
         public Builder openDuration(Duration openDuration) {
-            this.openDuration = Checks.positive(openDuration, "openDuration");
+            Checks.positive(openDuration, "openDuration");
+            if (openDuration.toMillis() < 1) {
+                throw new IllegalArgumentException("openDuration: " + openDuration + " (expected: >= 1 ms)");
+            }
+            this.openDuration = openDuration;
             return this;
         }
 

@@ -6,6 +6,7 @@ import dev.voxwire.core.ErrorCode;
 import dev.voxwire.core.VoxwireException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.IllegalStateTransitionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Usage: {@link #tryAcquirePermission()} before an attempt; if it returns {@code true},
  * report the outcome with {@link #onSuccess()} or {@link #onFailure(ErrorCode)}. The open to
- * half-open transition happens on the next {@link #tryAcquirePermission()} after
- * {@link CircuitBreakerPolicy#openDuration()} (no background thread), measured on the injected
+ * half-open transition happens on the first {@link #tryAcquirePermission()} once
+ * {@link CircuitBreakerPolicy#openDuration()} has passed (no background thread), measured on the injected
  * {@link Clock}, so a {@link ManualTaskScheduler#clock()} makes it testable.
  *
  * <p>Thread-safe.
@@ -96,7 +97,22 @@ public final class ConnectCircuitBreaker {
      * {@link #onSuccess()}, {@link #onFailure(ErrorCode)} or {@link #release()}.
      */
     public boolean tryAcquirePermission() {
-        return delegate == null || delegate.tryAcquirePermission();
+        if (delegate == null) {
+            return true;
+        }
+        // Resilience4j counts its wait in milliseconds and lets attempts through only strictly
+        // after it; move to half-open ourselves so that it happens exactly when
+        // remainingOpen() reaches zero.
+        synchronized (this) {
+            if (delegate.getState() == CircuitBreaker.State.OPEN && openedAt != null && remainingOpen().isZero()) {
+                try {
+                    delegate.transitionToHalfOpenState();
+                } catch (IllegalStateTransitionException e) {
+                    // Someone else moved it on in between: fine.
+                }
+            }
+        }
+        return delegate.tryAcquirePermission();
     }
 
     /** Gives back a permission without an outcome (the attempt was cancelled before it ran). */

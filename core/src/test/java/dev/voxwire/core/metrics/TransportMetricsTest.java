@@ -118,6 +118,7 @@ class TransportMetricsTest {
         l.onEvent(new TransportEvent.Result("r1", Envelope.of("analysis:result")));
         l.onEvent(new TransportEvent.Error(ErrorCode.SERVER_ERROR, "boom", "r1", true, null));
         l.onEvent(new TransportEvent.Reconnecting(1, Duration.ofSeconds(1), ErrorCode.NETWORK));
+        l.onEvent(new TransportEvent.Reconnecting(2, Duration.ofSeconds(30), ErrorCode.CIRCUIT_OPEN));
         l.onEvent(new TransportEvent.Reconnected(1, false, 0));
         l.onEvent(new TransportEvent.HeartbeatMissed(1, 2));
         l.onEvent(new TransportEvent.Closed(null, "bye"));

@@ -60,7 +60,10 @@ class ConnectCircuitBreakerTest {
         assertThat(breaker.tryAcquirePermission()).isFalse();
         assertThat(breaker.remainingOpen()).isEqualTo(Duration.ofSeconds(10));
 
-        time.advance(Duration.ofSeconds(10).plusMillis(1));
+        time.advance(Duration.ofSeconds(10).minusNanos(1));
+        assertThat(breaker.remainingOpen()).isEqualTo(Duration.ofNanos(1));
+        assertThat(breaker.tryAcquirePermission()).isFalse();
+        time.advance(Duration.ofNanos(1));
 
         assertThat(breaker.remainingOpen()).isZero();
         assertThat(breaker.tryAcquirePermission()).isTrue();
@@ -118,5 +121,7 @@ class ConnectCircuitBreakerTest {
                 .hasMessage("failureThreshold: 0 (expected: > 0)");
         assertThatThrownBy(() -> CircuitBreakerPolicy.builder().openDuration(Duration.ofSeconds(-1)))
                 .hasMessage("openDuration: PT-1S (expected: > 0)");
+        assertThatThrownBy(() -> CircuitBreakerPolicy.builder().openDuration(Duration.ofNanos(500)))
+                .hasMessage("openDuration: PT0.0000005S (expected: >= 1 ms)");
     }
 }

@@ -213,12 +213,17 @@ class ReconnectControllerTest {
         Duration wait = delays.get(delays.size() - 1);
         assertThat(wait).isGreaterThan(Duration.ofSeconds(50)).isLessThanOrEqualTo(Duration.ofSeconds(60));
 
-        scheduler.advance(Duration.ofSeconds(45));
+        Duration untilClosed = breaker.remainingOpen();
+        assertThat(scheduler.nextDelay()).as("the wait ends when the breaker half-opens").contains(untilClosed);
+
+        scheduler.advance(untilClosed.minusNanos(1));
         assertThat(attemptsMade).as("no attempt while open").isEqualTo(2);
 
-        scheduler.advance(Duration.ofSeconds(30));
-        assertThat(attemptsMade).isEqualTo(3);
-        assertThat(events).last().isEqualTo("reconnected 3");
+        scheduler.advance(Duration.ofNanos(1));
+        assertThat(attemptsMade).as("the attempt goes as soon as the breaker half-opens").isEqualTo(3);
+        scheduler.runDueTasks();
+        assertThat(events).containsExactly("reconnecting 1 NETWORK", "reconnecting 2 NETWORK",
+                "reconnecting 3 CIRCUIT_OPEN", "reconnected 3");
         assertThat(breaker.state()).isEqualTo(ConnectCircuitBreaker.State.CLOSED);
         c.close();
     }
