@@ -76,6 +76,7 @@ public final class ReconnectController implements AutoCloseable {
     private int loopAttempts;
     private Cancellable timer = Cancellable.NOOP;
     private Cancellable stableTimer = Cancellable.NOOP;
+    private @Nullable ErrorCode lostDuringAttempt;
 
     private ReconnectController(Builder b) {
         this.policy = b.policy;
@@ -132,23 +133,33 @@ public final class ReconnectController implements AutoCloseable {
 
     /**
      * The connection was lost with {@code cause}: starts the loop (or reports giving up at once
-     * if {@code cause} is not retryable or the budget is spent). Ignored while a loop is already
-     * under way and after {@link #close()}.
+     * if {@code cause} is not retryable or the budget is spent). Ignored while waiting for an
+     * attempt and after {@link #close()}. During an attempt it is remembered: if the attempt
+     * turns out to have succeeded, the new connection counts as lost at once.
      */
     public void connectionLost(ErrorCode cause) {
         requireNonNull(cause, "cause");
         List<Runnable> events = new ArrayList<>(1);
         synchronized (this) {
-            if (phase == Phase.CLOSED || phase == Phase.WAITING || phase == Phase.ATTEMPTING) {
+            if (phase == Phase.ATTEMPTING) {
+                lostDuringAttempt = cause;
                 return;
             }
-            stableTimer.cancel();
-            stableTimer = Cancellable.NOOP;
-            generation++;
-            loopAttempts = 0;
-            next(cause, events);
+            if (phase == Phase.CLOSED || phase == Phase.WAITING) {
+                return;
+            }
+            startLoop(cause, events);
         }
         fire(events);
+    }
+
+    private void startLoop(ErrorCode cause, List<Runnable> events) {
+        stableTimer.cancel();
+        stableTimer = Cancellable.NOOP;
+        generation++;
+        loopAttempts = 0;
+        lostDuringAttempt = null;
+        next(cause, events);
     }
 
     /** Stops the current loop and every timer; a later {@link #connectionLost} starts a new one. */
@@ -169,6 +180,7 @@ public final class ReconnectController implements AutoCloseable {
 
     private void stopTimers() {
         generation++;
+        lostDuringAttempt = null;
         timer.cancel();
         stableTimer.cancel();
         timer = Cancellable.NOOP;
@@ -176,6 +188,7 @@ public final class ReconnectController implements AutoCloseable {
     }
 
     private void markConnected() {
+        lostDuringAttempt = null;
         timer.cancel();
         timer = Cancellable.NOOP;
         stableTimer.cancel();
@@ -286,9 +299,14 @@ public final class ReconnectController implements AutoCloseable {
             if (error == null) {
                 breaker.onSuccess();
                 int n = loopAttempts;
+                ErrorCode lost = lostDuringAttempt;
                 markConnected();
                 events.add(() -> listener.onReconnected(n));
+                if (lost != null) {
+                    startLoop(lost, events);
+                }
             } else {
+                lostDuringAttempt = null;
                 ErrorCode code = codeOf(error);
                 breaker.onFailure(code);
                 next(code, events);

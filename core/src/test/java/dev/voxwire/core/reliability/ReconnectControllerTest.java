@@ -261,6 +261,23 @@ class ReconnectControllerTest {
     }
 
     @Test
+    void aLossReportedBeforeTheSuccessfulOutcomeIsProcessedStartsANewLoop() {
+        ReconnectController c = controller();
+        CompletableFuture<Void> inFlight = new CompletableFuture<>();
+        outcomes.add(inFlight);
+        c.connectionLost(ErrorCode.NETWORK);
+        scheduler.advance(Duration.ofSeconds(2));
+
+        inFlight.complete(null); // outcome scheduled, not yet processed
+        c.connectionLost(ErrorCode.GOING_AWAY);
+        scheduler.runDueTasks();
+
+        assertThat(events).containsExactly("reconnecting 1 NETWORK", "reconnected 1", "reconnecting 2 GOING_AWAY");
+        assertThat(c.isReconnecting()).isTrue();
+        c.close();
+    }
+
+    @Test
     void closeIsFinal() {
         ReconnectController c = controller();
         c.close();
