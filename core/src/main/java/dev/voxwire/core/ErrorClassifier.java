@@ -205,6 +205,7 @@ public final class ErrorClassifier {
             case 429 -> ErrorCode.RATE_LIMITED;
             case 499 -> ErrorCode.CANCELLED;
             case 502 -> ErrorCode.ENGINE_ERROR;
+            case 404, 405, 426, 501 -> ErrorCode.PROTOCOL;
             default -> status >= 500 ? ErrorCode.SERVER_ERROR : ErrorCode.PROTOCOL;
         };
     }
