@@ -361,20 +361,8 @@ class TransportsTest {
     }
 
     @Test
-    void closingWhileTheFallbackIsPendingEndsWithClosed() {
-        FakeProvider hanging = FakeProvider.working("websocket");
-        Transports factory = Transports.builder().provider(new TransportProvider() {
-            @Override
-            public String name() {
-                return "websocket";
-            }
-
-            @Override
-            public AudioTransport create(TransportConfig config) {
-                return hanging.create(config);
-            }
-        }, sse).build();
-        AudioTransport t = factory.create(CONFIG);
+    void closingBeforeConnectEndsWithClosedAndNeverTriesTheFallback() {
+        AudioTransport t = transports(FeatureFlags.empty()).create(CONFIG);
         List<TransportEvent> events = new CopyOnWriteArrayList<>();
         t.onEvent(events::add);
 
@@ -382,6 +370,7 @@ class TransportsTest {
 
         assertThat(t.state()).isEqualTo(ConnectionState.CLOSED);
         assertThat(events.get(events.size() - 1)).isEqualTo(new TransportEvent.Closed(null, "closed"));
+        assertThat(connectFailure(t)).isEqualTo(ErrorCode.CLOSED);
         assertThat(sse.created).isEmpty();
     }
 }
