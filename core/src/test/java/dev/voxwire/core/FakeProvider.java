@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 public final class FakeProvider implements TransportProvider {
     private final String name;
     private volatile @Nullable ErrorCode connectFailure;
+    private volatile boolean manual;
     public final List<FakeTransport> created = new CopyOnWriteArrayList<>();
 
     private FakeProvider(String name, @Nullable ErrorCode connectFailure) {
@@ -24,6 +25,13 @@ public final class FakeProvider implements TransportProvider {
         return new FakeProvider(name, code);
     }
 
+    /** Transports whose connect() stays pending until {@link FakeTransport#finishConnect} is called. */
+    public static FakeProvider manual(String name) {
+        FakeProvider p = new FakeProvider(name, null);
+        p.manual = true;
+        return p;
+    }
+
     /** Later transports fail with {@code code} ({@code null}: connect). */
     public void failWith(@Nullable ErrorCode code) {
         this.connectFailure = code;
@@ -36,7 +44,7 @@ public final class FakeProvider implements TransportProvider {
 
     @Override
     public AudioTransport create(TransportConfig config) {
-        FakeTransport t = new FakeTransport(name, connectFailure);
+        FakeTransport t = new FakeTransport(name, connectFailure, manual);
         created.add(t);
         return t;
     }

@@ -24,7 +24,15 @@ public final class FakeTransport implements AudioTransport {
     public final List<Envelope> sent = new CopyOnWriteArrayList<>();
     public volatile boolean closed;
 
+    private final boolean manual;
+
     public FakeTransport(String name, @Nullable ErrorCode connectFailure) {
+        this(name, connectFailure, false);
+    }
+
+    /** With {@code manual}, connect() stays pending until {@link #finishConnect} is called. */
+    public FakeTransport(String name, @Nullable ErrorCode connectFailure, boolean manual) {
+        this.manual = manual;
         this.name = name;
         this.connectFailure = connectFailure;
         this.dispatcher = EventDispatcher.create(name);
@@ -46,17 +54,28 @@ public final class FakeTransport implements AudioTransport {
             f.completeExceptionally(new VoxwireException(ErrorCode.CLOSED, "closed"));
             return f;
         }
-        if (connectFailure == null) {
+        if (!manual) {
+            finishConnect(connectFailure);
+        }
+        return f;
+    }
+
+    /** Completes a pending connect: connected when {@code failure} is null, failed otherwise. */
+    public void finishConnect(@Nullable ErrorCode failure) {
+        CompletableFuture<Void> f = connect.get();
+        if (f == null) {
+            throw new IllegalStateException("connect() was not called");
+        }
+        if (failure == null) {
             machine.compareAndTransition(ConnectionState.CONNECTING, ConnectionState.CONNECTED, null);
             f.complete(null);
         } else {
-            VoxwireException e = new VoxwireException(connectFailure, name + " cannot connect");
-            machine.compareAndTransition(ConnectionState.CONNECTING, ConnectionState.FAILED, connectFailure);
+            VoxwireException e = new VoxwireException(failure, name + " cannot connect");
+            machine.compareAndTransition(ConnectionState.CONNECTING, ConnectionState.FAILED, failure);
             dispatcher.dispatch(TransportEvent.Error.of(e, null));
-            dispatcher.dispatch(new TransportEvent.Closed(connectFailure, "connect failed"));
+            dispatcher.dispatch(new TransportEvent.Closed(failure, "connect failed"));
             f.completeExceptionally(e);
         }
-        return f;
     }
 
     @Override

@@ -373,4 +373,56 @@ class TransportsTest {
         assertThat(connectFailure(t)).isEqualTo(ErrorCode.CLOSED);
         assertThat(sse.created).isEmpty();
     }
+
+    @Test
+    void eventsOfAConnectingPrimaryAreHeldUntilItConnects() throws Exception {
+        FakeProvider slow = FakeProvider.manual("websocket");
+        Transports factory = Transports.builder().provider(slow, sse).build();
+        AudioTransport t = factory.create(CONFIG);
+        List<TransportEvent> events = new CopyOnWriteArrayList<>();
+        t.onEvent(events::add);
+
+        CompletableFuture<Void> connected = t.connect().toCompletableFuture();
+        assertThat(t.state()).isEqualTo(ConnectionState.CONNECTING);
+        assertThat(events).as("held while the primary may still be abandoned").isEmpty();
+
+        CompletableFuture.runAsync(() -> slow.created.get(0).finishConnect(null)).get(5, TimeUnit.SECONDS);
+        connected.get(5, TimeUnit.SECONDS);
+
+        assertThat(events).containsExactly(
+                new TransportEvent.StateChanged(ConnectionState.DISCONNECTED, ConnectionState.CONNECTING, null),
+                new TransportEvent.StateChanged(ConnectionState.CONNECTING, ConnectionState.CONNECTED, null));
+        assertThat(sse.created).isEmpty();
+    }
+
+    @Test
+    void aPrimaryFailingLaterOnAnotherThreadFallsBackAndDropsItsEvents() throws Exception {
+        FakeProvider slow = FakeProvider.manual("websocket");
+        Transports factory = Transports.builder().provider(slow, sse).build();
+        AudioTransport t = factory.create(CONFIG);
+        List<TransportEvent> events = new CopyOnWriteArrayList<>();
+        t.onEvent(events::add);
+
+        CompletableFuture<Void> connected = t.connect().toCompletableFuture();
+        CompletableFuture.runAsync(() -> slow.created.get(0).finishConnect(ErrorCode.CONNECTION_TIMEOUT))
+                .get(5, TimeUnit.SECONDS);
+        connected.get(5, TimeUnit.SECONDS);
+
+        assertThat(t.name()).isEqualTo("sse");
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0)).isInstanceOfSatisfying(TransportEvent.TransportFallback.class,
+                f -> assertThat(f.cause()).isEqualTo(ErrorCode.CONNECTION_TIMEOUT));
+        assertThat(events.subList(1, 3)).containsExactly(
+                new TransportEvent.StateChanged(ConnectionState.DISCONNECTED, ConnectionState.CONNECTING, null),
+                new TransportEvent.StateChanged(ConnectionState.CONNECTING, ConnectionState.CONNECTED, null));
+    }
+
+    @Test
+    void anUnknownRolloutTransportFailsLikeAnUnknownPrimary() {
+        Transports t = transports(FeatureFlags.of(Map.of(Transports.FLAG_ROLLOUT, "quic:100")));
+
+        assertThatThrownBy(() -> t.create(forUser("u"))).isInstanceOf(VoxwireException.class)
+                .hasMessageContaining("unknown transport 'quic' (from voxwire.transport.rollout)");
+        assertThat(t.create(CONFIG).name()).as("users without id are not rolled out").isEqualTo("websocket");
+    }
 }
