@@ -68,7 +68,7 @@ public final class FeatureFlags {
         }
     }
 
-    /** The values of the environment and system property layers, as last read. */
+    /** The values of the sources, the environment and the system properties, as last read. */
     private record Layers(List<Map<String, String>> sourceValues, Map<String, String> env, Map<String, String> sys) {
     }
 
@@ -92,7 +92,9 @@ public final class FeatureFlags {
 
     /** The system properties and the environment of this process. */
     public static FeatureFlags fromEnvironment() {
-        return builder().systemProperties(System.getProperties()).environment(System::getenv).build();
+        Builder b = builder().environment(System::getenv);
+        b.systemProperties = System::getProperties;
+        return b.build();
     }
 
     /** Flags holding only {@code values} (as one config source); for tests and embedding. */
@@ -296,7 +298,13 @@ public final class FeatureFlags {
     private Layers readLayers() {
         List<Map<String, String>> sv = new ArrayList<>(sources.size());
         for (ConfigSource s : sources) {
-            sv.add(Map.copyOf(s.values()));
+            Map<String, String> values = new HashMap<>();
+            s.values().forEach((k, v) -> {
+                if (k != null && v != null) {
+                    values.put(k, v);
+                }
+            });
+            sv.add(Map.copyOf(values));
         }
         Map<String, String> env = new HashMap<>();
         Map<String, String> rawEnv = environment.get();
