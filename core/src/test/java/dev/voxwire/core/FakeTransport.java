@@ -2,10 +2,11 @@ package dev.voxwire.core;
 
 import dev.voxwire.core.protocol.Envelope;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +22,7 @@ public final class FakeTransport implements AudioTransport {
     private final ConnectionStateMachine machine;
     private final AtomicReference<@Nullable CompletableFuture<Void>> connect = new AtomicReference<>();
     private final AtomicInteger ids = new AtomicInteger();
-    public final List<Envelope> sent = new CopyOnWriteArrayList<>();
+    public final List<Envelope> sent = Collections.synchronizedList(new ArrayList<>());
     public volatile boolean closed;
 
     private final boolean manual;
