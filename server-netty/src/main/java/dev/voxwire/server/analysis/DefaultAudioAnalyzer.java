@@ -26,8 +26,9 @@ import java.util.concurrent.CancellationException;
  *       last active frame. Segments shorter than {@link #minSegment()} are dropped.
  *   <li>Pitch: the YIN method (cumulative mean normalized difference, absolute threshold
  *       {@link #yinThreshold()}, parabolic interpolation) on windows every 20 ms inside voiced
- *       segments, searching {@link #minPitchHz()} to {@link #maxPitchHz()}; the result is the
- *       median of the periodic windows, or absent when there are none.
+ *       segments; windows whose period lies outside {@link #minPitchHz()} to {@link #maxPitchHz()}
+ *       are ignored. The result is the median of the periodic windows, or absent when there are
+ *       none (unvoiced audio, noise, or tones outside the range).
  * </ul>
  *
  * <p>Reports progress three times (after levels, segments and pitch) and stops with a
@@ -222,7 +223,6 @@ public final class DefaultAudioAnalyzer implements AudioAnalyzer {
     }
 
     private OptionalDouble medianPitch(double[] x, int rate, List<int[]> segments, AnalysisProgress progress) {
-        int tauMin = Math.max(2, (int) Math.floor(rate / maxPitchHz));
         int tauMax = (int) Math.ceil(rate / minPitchHz);
         int window = Math.max(tauMax, (int) Math.round(rate * PITCH_WINDOW_SECONDS));
         int hop = Math.max(1, (int) Math.round(rate * PITCH_HOP_SECONDS));
@@ -232,8 +232,8 @@ public final class DefaultAudioAnalyzer implements AudioAnalyzer {
         for (int[] s : segments) {
             checkCancelled(progress);
             for (int start = s[0]; start + window + tauMax + 1 <= s[1]; start += hop) {
-                double f0 = yin(x, start, window, tauMin, tauMax, rate, diff, cmnd);
-                if (f0 > 0) {
+                double f0 = yin(x, start, window, tauMax, rate, diff, cmnd);
+                if (f0 >= minPitchHz && f0 <= maxPitchHz) {
                     estimates.add(f0);
                 }
             }
@@ -247,9 +247,12 @@ public final class DefaultAudioAnalyzer implements AudioAnalyzer {
         return OptionalDouble.of(sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2);
     }
 
-    /** One YIN estimate in Hz, or -1 when the window is not periodic enough. */
-    private double yin(double[] x, int start, int window, int tauMin, int tauMax, int rate,
-            double[] diff, double[] cmnd) {
+    /**
+     * One YIN estimate in Hz, or -1 when the window is not periodic enough. The search starts at a
+     * lag of 2 samples whatever the pitch range, so that a tone above the range is found as itself
+     * (and then discarded) rather than as a sub-harmonic inside the range.
+     */
+    private double yin(double[] x, int start, int window, int tauMax, int rate, double[] diff, double[] cmnd) {
         for (int tau = 1; tau <= tauMax + 1; tau++) {
             double d = 0;
             for (int j = start; j < start + window; j++) {
@@ -264,7 +267,7 @@ public final class DefaultAudioAnalyzer implements AudioAnalyzer {
             running += diff[tau];
             cmnd[tau] = running == 0 ? 1 : diff[tau] * tau / running;
         }
-        for (int tau = tauMin; tau <= tauMax; tau++) {
+        for (int tau = 2; tau <= tauMax; tau++) {
             if (cmnd[tau] < yinThreshold) {
                 while (tau + 1 <= tauMax && cmnd[tau + 1] < cmnd[tau]) {
                     tau++;
