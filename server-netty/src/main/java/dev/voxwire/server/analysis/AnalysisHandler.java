@@ -256,6 +256,17 @@ public final class AnalysisHandler implements EventHandler {
             }
             fmt = "wav";
         }
+        try {
+            return decodeAudio(bytes, fmt, sampleRate, channels);
+        } catch (VoxwireException e) {
+            if (e.code() == ErrorCode.UNSUPPORTED_AUDIO) {
+                throw e;
+            }
+            throw new VoxwireException(ErrorCode.UNSUPPORTED_AUDIO, requireNonNull(e.getMessage()), e);
+        }
+    }
+
+    private Decoded decodeAudio(byte[] bytes, String fmt, int sampleRate, int channels) {
         Decoded d;
         if (fmt.equals("wav")) {
             PcmAudio original = WavReader.read(bytes);

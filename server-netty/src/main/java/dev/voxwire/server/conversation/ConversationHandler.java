@@ -382,7 +382,7 @@ public final class ConversationHandler implements EventHandler, AutoCloseable {
         private void storeFailed(String operation, RuntimeException e) {
             storeFailures.incrementAndGet();
             count(STORE_FAILURES_METRIC, "operation", operation);
-            log.warn("conversation store {} failed for thread {} (request {}); going on without history: {}",
+            log.warn("conversation store {} failed for thread {} (request {}); going on without it: {}",
                     operation, threadId, ctx.requestId(), e.getClass().getName());
         }
 
