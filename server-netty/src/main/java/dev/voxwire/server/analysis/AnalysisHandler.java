@@ -130,6 +130,13 @@ public final class AnalysisHandler implements EventHandler {
                     + " (expected: base64 audio as a string)");
             return;
         }
+        for (String field : new String[] {"format", "analyzer"}) {
+            JsonNode n = p.get(field);
+            if (n != null && !n.isNull() && !n.isTextual()) {
+                ctx.fail(ErrorCode.INVALID_PAYLOAD, field + ": " + n + " (expected: a string)");
+                return;
+            }
+        }
         String analyzerName = request.text("analyzer").orElse(defaultAnalyzer);
         AudioAnalyzer analyzer = analyzers.get(analyzerName);
         if (analyzer == null) {

@@ -251,6 +251,14 @@ class AnalysisHandlerTest {
     }
 
     @Test
+    void nonTextFormatOrAnalyzerIsInvalidPayload() {
+        byte[] wav = wav(silence(100, RATE), RATE, 1);
+        assertThat(errorOf(payload("wav", wav).put("analyzer", 3)).text("message"))
+                .isEqualTo("analyzer: 3 (expected: a string)");
+        assertThat(errorOf(payload("wav", wav).put("format", true)).text("code")).isEqualTo("INVALID_PAYLOAD");
+    }
+
+    @Test
     void unknownAnalyzerIsInvalidPayloadNamingTheAvailableOnes() {
         AnalysisHandler h = AnalysisHandler.builder().analyzer(fixed("pronunciation", new AtomicBoolean())).build();
         FakeRequestContext ctx = FakeRequestContext.direct("r-1", session);

@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -344,6 +346,36 @@ class ConversationHandlerTest {
         engine.replies.remove().complete("two");
         assertThat(second.next(EventTypes.CONVERSATION_REPLY).text("content")).isEqualTo("two");
         assertThat(h.busyThreads()).isZero();
+    }
+
+    @Test
+    void concurrentMessagesOnAPoolKeepEachThreadsOrder() {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (ConversationHandler h = ConversationHandler.builder().engine(r -> CompletableFuture.supplyAsync(
+                () -> "You said: " + r.message() + " (turn " + (r.history().size() / 2 + 1) + ")", pool)).build()) {
+            List<List<FakeRequestContext>> perThread = new ArrayList<>();
+            for (int t = 0; t < 5; t++) {
+                perThread.add(new ArrayList<>());
+            }
+            for (int i = 0; i < 10; i++) {
+                for (int t = 0; t < 5; t++) {
+                    FakeSession s = FakeSession.withClientId("s-" + t + "-" + i, "u", "thread-" + t);
+                    FakeRequestContext ctx = FakeRequestContext.of("m-" + t + "-" + i, s, pool);
+                    perThread.get(t).add(ctx);
+                    h.handle(message("message " + i), ctx);
+                }
+            }
+            for (int t = 0; t < 5; t++) {
+                for (int i = 0; i < 10; i++) {
+                    Event reply = perThread.get(t).get(i).next(EventTypes.CONVERSATION_REPLY);
+                    assertThat(reply.text("content")).isEqualTo("You said: message " + i + " (turn " + (i + 1) + ")");
+                    assertThat(reply.text("threadId")).isEqualTo("thread-" + t);
+                }
+            }
+            assertThat(h.store().load("thread-3")).hasSize(20);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
