@@ -392,6 +392,13 @@ public abstract class AbstractSession implements ClientSession {
         end(ErrorCode.CloseCodes.GOING_AWAY, "server shutting down");
     }
 
+    /** A session refused before it started (over the per-user limit): forget it, touch no channel. */
+    void discard() {
+        closed = true;
+        rt.live().remove(this);
+        closeFuture.complete(null);
+    }
+
     /** Every close path ends here (idempotent): cancels requests, leaves the manager, frees queues. */
     protected void closed(String reason) {
         if (closed) {

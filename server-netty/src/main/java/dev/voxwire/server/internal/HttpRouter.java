@@ -289,7 +289,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(rt.config().maxFrameBytes())
                 .allowExtensions(false)
-                .closeOnProtocolViolation(true)
+                .closeOnProtocolViolation(false) // the frame handler sends the close frame
                 .build();
         String host = req.headers().get(HttpHeaderNames.HOST, "localhost");
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory("ws://" + host + path, chosen,
@@ -302,13 +302,14 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         WsSession session = new WsSession(rt, ch, ServerRuntime.newSessionId(), principal.userId(), clientId, path,
                 route == Route.WS_AUDIO ? AUDIO_TYPES : null);
         if (!rt.manager().tryAdd(session)) {
-            session.closed("refused");
+            session.discard();
             tooManyConnections(ctx, req, principal, null);
             return;
         }
         long idle = rt.config().idleTimeout().toMillis();
         ch.pipeline().replace("idle", "idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
-        ch.pipeline().replace(this, "ws-aggregator", new WebSocketFrameAggregator(rt.config().maxFrameBytes()));
+        ch.pipeline().replace(this, "ws-utf8", new io.netty.handler.codec.http.websocketx.Utf8FrameValidator(false));
+        ch.pipeline().addAfter("ws-utf8", "ws-aggregator", new WebSocketFrameAggregator(rt.config().maxFrameBytes()));
         ch.pipeline().addAfter("ws-aggregator", "ws-frames", new WebSocketFrameHandler(session, rt.config().maxMessageBytes()));
         String userId = principal.userId();
         String cid = clientId;
@@ -374,7 +375,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         if (session == null) {
             session = new SseSession(rt, ctx.channel().eventLoop(), ServerRuntime.newSessionId(), principal.userId());
             if (!rt.manager().tryAdd(session)) {
-                session.closed("refused");
+                session.discard();
                 tooManyConnections(ctx, req, principal, cors);
                 return;
             }

@@ -78,9 +78,10 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         if (cause instanceof TooLongFrameException) {
             session.runtime().metrics().error(ErrorCode.PAYLOAD_TOO_LARGE);
             session.closeWith(ErrorCode.CloseCodes.MESSAGE_TOO_BIG, "message too big");
-        } else if (cause instanceof CorruptedWebSocketFrameException) {
-            // The frame decoder already sent the close frame with the right code and closes.
+        } else if (cause instanceof CorruptedWebSocketFrameException e) {
             session.runtime().metrics().error(ErrorCode.PROTOCOL);
+            int code = e.closeStatus() == null ? ErrorCode.CloseCodes.PROTOCOL_ERROR : e.closeStatus().code();
+            session.closeWith(code, e.closeStatus() == null ? "protocol error" : e.closeStatus().reasonText());
             log.atDebug().setMessage("protocol violation").addKeyValue("event", "connection.protocol-error")
                     .addKeyValue("userId", session.userId()).addKeyValue("metadata", cause.getMessage()).log();
         } else {

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 final class WsSession extends AbstractSession {
     private final Channel channel;
     private @Nullable ScheduledFuture<?> pinger;
+    private boolean closeSent;
 
     WsSession(ServerRuntime rt, Channel channel, String sessionId, String userId, @Nullable String clientId,
             String endpoint, @Nullable Set<String> servedTypes) {
@@ -62,6 +63,10 @@ final class WsSession extends AbstractSession {
 
     /** Sends a close frame, closes once it is written or after the close timeout. */
     void closeWith(int code, String reason) {
+        if (closeSent) {
+            return;
+        }
+        closeSent = true;
         if (!channel.isActive()) {
             channel.close();
             return;
