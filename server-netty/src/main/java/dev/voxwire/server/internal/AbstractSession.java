@@ -178,7 +178,10 @@ public abstract class AbstractSession implements ClientSession {
             write(ch, stamp(e));
             return;
         }
-        Priority priority = Priorities.of(e.type());
+        // Only two classes in the queue: ephemeral events (droppable, may be reordered) and the rest,
+        // which must keep their order (a request's progress before its result, nothing after
+        // request:cancelled), so they share one priority whatever the queue's polling order is.
+        Priority priority = Priorities.of(e.type()) == Priority.EPHEMERAL ? Priority.EPHEMERAL : Priority.MESSAGE;
         OutboundQueue.Offer<Envelope> offer = backlog.offer(e, priority, estimate(e));
         if (!offer.dropped().isEmpty()) {
             rt.metrics().slowConsumerDropped(offer.dropped().size());
