@@ -33,13 +33,11 @@ public final class Main {
     /** The subcommands, in the order {@code --help} lists them. */
     static Map<String, Command> commands() {
         Map<String, Command> c = new LinkedHashMap<>();
-        c.put("serve", Unavailable.of("run the Voxwire server with embedded defaults",
-                "voxwire serve [--port 8080] [--config FILE]", "server-netty (issue #3)"));
+        c.put("serve", new ServeCommand(System::getenv));
         c.put("stream", Unavailable.of("send an audio file or a message over a transport; print events as JSON lines",
                 "voxwire stream --transport websocket|sse --url URL --token T --file a.wav [--repeat N] [--concurrency C]",
                 "transport-websocket (issue #5)"));
-        c.put("token", Unavailable.of("print a development token the server accepts",
-                "voxwire token --user ID [--ttl 1h]", "server-netty (issue #3)"));
+        c.put("token", new TokenCommand(System::getenv));
         c.put("simulate-gemini", Unavailable.of("run the Gemini Live simulator",
                 "voxwire simulate-gemini [--port 9000] [--api-key KEY] [--tls] [--export-cert FILE]",
                 "gemini-live (issue #7)"));

@@ -1,0 +1,93 @@
+package dev.voxwire.server.internal;
+
+import dev.voxwire.core.ErrorCode;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads a WebSocket's frames (after {@code WebSocketFrameAggregator}) into its session. */
+final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
+
+    private final WsSession session;
+    private final int maxMessageBytes;
+
+    WebSocketFrameHandler(WsSession session, int maxMessageBytes) {
+        this.session = session;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame) {
+            int n = frame.content().readableBytes();
+            if (n > maxMessageBytes) {
+                session.runtime().metrics().messageIn("invalid");
+                session.sendError(ErrorCode.PAYLOAD_TOO_LARGE,
+                        "message is " + n + " bytes (limit: " + maxMessageBytes + ")", null);
+                return;
+            }
+            session.receive(ByteBufUtil.getBytes(frame.content()));
+        } else if (frame instanceof BinaryWebSocketFrame) {
+            session.runtime().metrics().messageIn("invalid");
+            session.sendError(ErrorCode.INVALID_PAYLOAD, "binary frames are not supported on "
+                    + session.endpoint() + " (expected: JSON text frames)", null);
+        } else if (frame instanceof PingWebSocketFrame) {
+            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            int code = close.statusCode() < 0 ? ErrorCode.CloseCodes.NORMAL_CLOSURE : close.statusCode();
+            ctx.writeAndFlush(new CloseWebSocketFrame(code, "")).addListener(ChannelFutureListener.CLOSE);
+        }
+        // Pong frames: reading them is enough (they reset the idle timer).
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            log.atInfo().setMessage("closing idle connection").addKeyValue("event", "connection.idle")
+                    .addKeyValue("userId", session.userId()).addKeyValue("clientId", session.clientId().orElse(null))
+                    .log();
+            session.closeWith(ErrorCode.CloseCodes.GOING_AWAY, "idle timeout");
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            session.onWritable();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            session.runtime().metrics().error(ErrorCode.PAYLOAD_TOO_LARGE);
+            session.closeWith(ErrorCode.CloseCodes.MESSAGE_TOO_BIG, "message too big");
+        } else if (cause instanceof CorruptedWebSocketFrameException e) {
+            session.runtime().metrics().error(ErrorCode.PROTOCOL);
+            int code = e.closeStatus() == null ? ErrorCode.CloseCodes.PROTOCOL_ERROR : e.closeStatus().code();
+            session.closeWith(code, e.closeStatus() == null ? "protocol error" : e.closeStatus().reasonText());
+            log.atDebug().setMessage("protocol violation").addKeyValue("event", "connection.protocol-error")
+                    .addKeyValue("userId", session.userId()).addKeyValue("metadata", cause.getMessage()).log();
+        } else {
+            log.atDebug().setMessage("connection error").addKeyValue("event", "connection.error")
+                    .addKeyValue("userId", session.userId()).setCause(cause).log();
+            ctx.close();
+        }
+    }
+}
