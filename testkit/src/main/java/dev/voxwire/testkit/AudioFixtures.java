@@ -17,7 +17,7 @@ import java.util.function.IntToDoubleFunction;
  * <pre>{@code
  * byte[] wav = AudioFixtures.sine(440, Duration.ofSeconds(1), 16_000, 1, Encoding.PCM_S16LE);
  * byte[] pcm = AudioFixtures.speechLikePcm(Duration.ofSeconds(3), 16_000, 1, Encoding.PCM_S16LE, 42);
- * transport.sendAudio(AudioFixtures.unsupportedCodecWav());   // expect UNSUPPORTED_AUDIO
+ * transport.sendAudio(AudioRequest.wav(AudioFixtures.unsupportedCodecWav()));   // expect UNSUPPORTED_AUDIO
  * }</pre>
  *
  * <p>WAV files are canonical 44-byte-header RIFF/WAVE files: a 16-byte {@code fmt } chunk (format

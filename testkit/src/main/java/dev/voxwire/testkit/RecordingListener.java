@@ -22,11 +22,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * RecordingListener events = RecordingListener.create();
- * transport.addListener(events);
+ * transport.onEvent(events);
  * transport.connect();
  * events.expectState(ConnectionState.CONNECTING, Duration.ofSeconds(5));
  * events.expectState(ConnectionState.CONNECTED, Duration.ofSeconds(5));
- * transport.send(request);
+ * RequestHandle request = transport.send(envelope);
  * events.expectResult(request.id(), Duration.ofSeconds(5));
  * events.assertExhausted();
  * }</pre>
