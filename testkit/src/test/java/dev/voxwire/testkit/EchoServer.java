@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +26,7 @@ final class EchoServer implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<String> ends = new LinkedBlockingQueue<>();
     private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicLong received = new AtomicLong();
 
     private EchoServer() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -43,6 +45,11 @@ final class EchoServer implements AutoCloseable {
 
     int acceptedCount() {
         return accepted.get();
+    }
+
+    /** Bytes received over all connections. */
+    long receivedBytes() {
+        return received.get();
     }
 
     /** How the next connection ended, or null if none ended within the timeout. */
@@ -70,6 +77,7 @@ final class EchoServer implements AutoCloseable {
         try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
             int n;
             while ((n = in.read(buf)) >= 0) {
+                received.addAndGet(n);
                 out.write(buf, 0, n);
             }
             ends.add("EOF");
