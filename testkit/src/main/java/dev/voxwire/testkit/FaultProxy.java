@@ -50,7 +50,6 @@ public final class FaultProxy implements AutoCloseable {
     /** How long the proxy waits for the upstream to accept a connection: 5 s. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private final InetSocketAddress upstream;
     private final InetSocketAddress bindAddress;
     private final AtomicReference<Faults> faults = new AtomicReference<>(Faults.TRANSPARENT);
     private final ProxyServer server;
@@ -60,9 +59,8 @@ public final class FaultProxy implements AutoCloseable {
     private boolean closed;
 
     private FaultProxy(Builder b) {
-        this.upstream = requireNonNull(b.upstream, "upstream");
         this.bindAddress = new InetSocketAddress(b.bindAddress, b.port);
-        this.server = new ProxyServer(upstream, b.connectTimeout, faults::get);
+        this.server = new ProxyServer(requireNonNull(b.upstream, "upstream"), b.connectTimeout, faults::get);
     }
 
     /** A builder; {@link Builder#upstream(InetSocketAddress)} is required. */
@@ -113,9 +111,25 @@ public final class FaultProxy implements AutoCloseable {
         return address().getPort();
     }
 
-    /** The server this proxy forwards to. */
+    /** The server this proxy forwards new connections to. */
     public InetSocketAddress upstream() {
-        return upstream;
+        return server.upstream();
+    }
+
+    /**
+     * Forwards new connections to another server from now on, for fail-over tests (one server
+     * node dies, clients reconnect and land on another). Existing connections keep their upstream;
+     * {@link #cutAll()} them to move everybody.
+     *
+     * @return this proxy
+     */
+    public FaultProxy redirect(InetSocketAddress newUpstream) {
+        requireNonNull(newUpstream, "newUpstream");
+        if (newUpstream.getPort() <= 0) {
+            throw new IllegalArgumentException("newUpstream: " + newUpstream + " (expected: a port > 0)");
+        }
+        server.redirect(newUpstream);
+        return this;
     }
 
     /** The faults in force now. */
@@ -264,7 +278,7 @@ public final class FaultProxy implements AutoCloseable {
         synchronized (lifecycleLock) {
             bound = boundAddress;
         }
-        return "FaultProxy[" + (bound == null ? "unbound" : bound) + " -> " + upstream + ", " + faults.get() + "]";
+        return "FaultProxy[" + (bound == null ? "unbound" : bound) + " -> " + server.upstream() + ", " + faults.get() + "]";
     }
 
     private FaultProxy update(UnaryOperator<Faults> change) {

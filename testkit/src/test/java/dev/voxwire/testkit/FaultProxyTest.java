@@ -298,6 +298,22 @@ class FaultProxyTest {
     }
 
     @Test
+    void redirectSendsNewConnectionsToAnotherServer() throws IOException {
+        Socket before = connect();
+        roundTrip(before, "to the first");
+        try (EchoServer second = EchoServer.start()) {
+            proxy.redirect(second.address());
+            assertThat(proxy.upstream()).isEqualTo(second.address());
+
+            roundTrip(connect(), "to the second");
+            roundTrip(before, "still the first");
+
+            assertThat(second.acceptedCount()).isEqualTo(1);
+            assertThat(echo.acceptedCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void unreachableUpstreamEndsTheClientConnection() throws Exception {
         InetSocketAddress nothing;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

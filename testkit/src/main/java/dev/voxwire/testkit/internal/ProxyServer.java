@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
 public final class ProxyServer {
     private static final long CLOSE_WAIT_SECONDS = 5;
 
-    private final InetSocketAddress upstream;
+    private volatile InetSocketAddress upstream;
     private final int connectTimeoutMillis;
     private final Supplier<FaultProxy.Faults> faults;
     private final EventLoopGroup group;
@@ -78,8 +78,14 @@ public final class ProxyServer {
         return (InetSocketAddress) ch.localAddress();
     }
 
-    InetSocketAddress upstream() {
+    /** Where new connections go. */
+    public InetSocketAddress upstream() {
         return upstream;
+    }
+
+    /** Sends new connections to {@code upstream}; existing ones are not touched. */
+    public void redirect(InetSocketAddress upstream) {
+        this.upstream = upstream;
     }
 
     int connectTimeoutMillis() {
