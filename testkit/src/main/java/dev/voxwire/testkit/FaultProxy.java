@@ -207,8 +207,10 @@ public final class FaultProxy implements AutoCloseable {
 
     /**
      * Closes every proxied connection at once, on both sides (client and upstream), discarding
-     * data the proxy still holds. Each side sees a normal end of stream (FIN). Returns once the
-     * sockets are closed.
+     * data the proxy still holds. Each side sees a normal end of stream (FIN), except that the
+     * kernel sends a reset instead when a socket still had unread incoming data (for instance
+     * during a {@link #stall()}); use {@link #reset()} to always reset. Returns once the sockets
+     * are closed.
      *
      * @return how many connections were cut
      */
