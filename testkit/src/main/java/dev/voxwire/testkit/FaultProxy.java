@@ -75,6 +75,7 @@ public final class FaultProxy implements AutoCloseable {
      * @return this proxy
      * @throws dev.voxwire.core.VoxwireException with {@code NETWORK} when the address cannot be bound
      * @throws IllegalStateException when already started or closed
+     * @throws IllegalArgumentException when the upstream is this proxy's own address
      */
     public FaultProxy start() {
         synchronized (lifecycleLock) {
@@ -86,7 +87,9 @@ public final class FaultProxy implements AutoCloseable {
             }
             started = true;
             try {
-                boundAddress = server.bind(bindAddress);
+                InetSocketAddress bound = server.bind(bindAddress);
+                checkNotItself(server.upstream(), bound, "upstream");
+                boundAddress = bound;
             } catch (RuntimeException e) {
                 server.close();
                 closed = true;
@@ -128,8 +131,24 @@ public final class FaultProxy implements AutoCloseable {
         if (newUpstream.getPort() <= 0) {
             throw new IllegalArgumentException("newUpstream: " + newUpstream + " (expected: a port > 0)");
         }
+        synchronized (lifecycleLock) {
+            if (boundAddress != null) {
+                checkNotItself(newUpstream, boundAddress, "newUpstream");
+            }
+        }
         server.redirect(newUpstream);
         return this;
+    }
+
+    /** A proxy forwarding to itself would open connections until the process runs out of files. */
+    private static void checkNotItself(InetSocketAddress upstream, InetSocketAddress bound, String name) {
+        InetAddress up = upstream.getAddress();
+        boolean sameHost = up == null || up.isLoopbackAddress() || up.isAnyLocalAddress()
+                || up.equals(bound.getAddress()) || bound.getAddress().isAnyLocalAddress();
+        if (upstream.getPort() == bound.getPort() && sameHost) {
+            throw new IllegalArgumentException(name + ": " + upstream + " (expected: another server than this proxy, "
+                    + "which listens on " + bound + ")");
+        }
     }
 
     /** The faults in force now. */

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -314,11 +314,25 @@ class FaultProxyTest {
     }
 
     @Test
+    void refusesToProxyToItself() throws IOException {
+        assertThatThrownBy(() -> proxy.redirect(proxy.address()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected: another server than this proxy");
+        roundTrip(connect(), "still to the echo server");
+    }
+
+    @Test
     void unreachableUpstreamEndsTheClientConnection() throws Exception {
-        InetSocketAddress nothing;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            nothing = (InetSocketAddress) s.getLocalSocketAddress();
+        // A bound but not listening socket: its port refuses connections, and stays ours (a freed
+        // port could be handed to the proxy itself, which would then proxy to itself).
+        try (Socket reserved = new Socket()) {
+            reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            InetSocketAddress nothing = (InetSocketAddress) reserved.getLocalSocketAddress();
+            unreachableUpstreamEndsTheClientConnection(nothing);
         }
+    }
+
+    private void unreachableUpstreamEndsTheClientConnection(InetSocketAddress nothing) throws Exception {
         try (FaultProxy p = FaultProxy.builder().upstream(nothing).build().start()) {
             Socket c = new Socket();
             clients.add(c);

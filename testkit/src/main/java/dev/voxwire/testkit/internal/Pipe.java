@@ -35,6 +35,8 @@ final class Pipe {
     private boolean sourceClosed;
     private boolean discarded;
     private boolean closingDestination;
+    private boolean pumping;
+    private boolean pumpAgain;
     private @Nullable ScheduledFuture<?> timer;
     private long lastRate;
     private long nextFreeNanos = System.nanoTime();
@@ -79,8 +81,28 @@ final class Pipe {
         updateAutoRead();
     }
 
-    /** Sends what the faults allow now; schedules itself for the rest. */
+    /**
+     * Sends what the faults allow now; schedules itself for the rest. Writing and flushing can fire
+     * writability events that call back into {@code pump()}: such nested calls only ask the
+     * running one to go round once more.
+     */
     void pump() {
+        if (pumping) {
+            pumpAgain = true;
+            return;
+        }
+        pumping = true;
+        try {
+            do {
+                pumpAgain = false;
+                pumpOnce();
+            } while (pumpAgain);
+        } finally {
+            pumping = false;
+        }
+    }
+
+    private void pumpOnce() {
         cancelTimer();
         Channel dst = destination;
         if (discarded || dst == null) {
