@@ -46,6 +46,51 @@ final class LiveJson {
         return MAPPER.readTree(text);
     }
 
+    /** Fields whose values are free-form (Struct, schema), so their keys are never renamed. */
+    private static final java.util.Set<String> OPAQUE = java.util.Set.of("args", "response", "parameters",
+            "parametersJsonSchema", "responseSchema", "responseJsonSchema");
+
+    /**
+     * Proto JSON parsers accept the original {@code snake_case} field names as well as
+     * {@code lowerCamelCase} (Google's Java SDK sends {@code realtime_input}); this renames
+     * every field to its camel-case form, leaving free-form values as they are.
+     */
+    static JsonNode camelCase(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode out = NODES.objectNode();
+            for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                java.util.Map.Entry<String, JsonNode> e = it.next();
+                String name = camel(e.getKey());
+                out.set(name, OPAQUE.contains(name) ? e.getValue() : camelCase(e.getValue()));
+            }
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = NODES.arrayNode();
+            node.forEach(n -> out.add(camelCase(n)));
+            return out;
+        }
+        return node;
+    }
+
+    static String camel(String name) {
+        if (name.indexOf('_') < 0) {
+            return name;
+        }
+        StringBuilder sb = new StringBuilder(name.length());
+        boolean upper = false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '_') {
+                upper = sb.length() > 0;
+            } else {
+                sb.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return sb.toString();
+    }
+
     static byte[] serverBytes(JsonNode message) {
         try {
             return PRETTY.writeValueAsBytes(message);

@@ -139,7 +139,7 @@ final class LiveSessionHandler extends SimpleChannelInboundHandler<WebSocketFram
     private void onMessage(String text) {
         JsonNode msg;
         try {
-            msg = LiveJson.parse(text);
+            msg = LiveJson.camelCase(LiveJson.parse(text));
         } catch (JsonProcessingException e) {
             throw new Rejection(GeminiCloseReasons.INVALID_ARGUMENT, "Invalid JSON payload received.");
         }

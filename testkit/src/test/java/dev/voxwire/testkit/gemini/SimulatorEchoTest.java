@@ -226,4 +226,17 @@ class SimulatorEchoTest {
             assertThat(sim.receivedMessages()).contains(clientText("recorded"));
         }
     }
+
+    @Test
+    void protoSnakeCaseFieldNamesAreAcceptedLikeTheService() {
+        String snakeSetup = "{\"setup\":{\"model\":\"" + LiveTestClient.MODEL
+                + "\",\"generation_config\":{\"response_modalities\":[\"TEXT\"]}}}";
+        try (LiveTestClient c = LiveTestClient.ready(HTTP, sim, snakeSetup)) {
+            c.send("{\"client_content\":{\"turns\":[{\"role\":\"user\",\"parts\":[{\"text\":\"snake\"}]}],"
+                    + "\"turn_complete\":true}}");
+            assertThat(text(c.untilTurnComplete())).isEqualTo("snake");
+            c.send("{\"realtime_input\":{\"text\":\"case\"}}");
+            assertThat(text(c.untilTurnComplete())).isEqualTo("case");
+        }
+    }
 }

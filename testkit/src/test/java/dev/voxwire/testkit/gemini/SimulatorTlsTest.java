@@ -72,10 +72,18 @@ class SimulatorTlsTest {
         }
     }
 
+    /** A client with the JVM's default trust (a fresh context: another test may change the trust store properties). */
+    private static HttpClient defaultTrustClient() throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, null, null);
+        return HttpClient.newBuilder().sslContext(ctx).build();
+    }
+
     @Test
-    void untrustedClientCannotConnect() {
+    void untrustedClientCannotConnect() throws Exception {
+        HttpClient client = defaultTrustClient();
         try (GeminiLiveSimulator sim = GeminiLiveSimulator.builder().tls(true).build().start()) {
-            assertThatThrownBy(() -> LiveTestClient.connect(HttpClient.newHttpClient(),
+            assertThatThrownBy(() -> LiveTestClient.connect(client,
                     URI.create(sim.wsUrl("v1beta") + "?key=k")))
                     .hasRootCauseInstanceOf(java.security.cert.CertPathBuilderException.class);
         }
