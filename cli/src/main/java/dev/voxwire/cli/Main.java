@@ -40,9 +40,7 @@ public final class Main {
                 "transport-websocket (issue #5)"));
         c.put("token", Unavailable.of("print a development token the server accepts",
                 "voxwire token --user ID [--ttl 1h]", "server-netty (issue #3)"));
-        c.put("simulate-gemini", Unavailable.of("run the Gemini Live simulator",
-                "voxwire simulate-gemini [--port 9000] [--api-key KEY] [--tls] [--export-cert FILE]",
-                "gemini-live (issue #7)"));
+        c.put("simulate-gemini", new SimulateGeminiCommand());
         c.put("live", Unavailable.of("talk to Gemini Live (or the simulator); print events as JSON lines",
                 "voxwire live --file a.wav [--text \"...\"] [--simulator]", "gemini-live (issue #7)"));
         return c;
