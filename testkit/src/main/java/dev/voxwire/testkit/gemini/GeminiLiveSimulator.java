@@ -227,9 +227,14 @@ public final class GeminiLiveSimulator implements AutoCloseable {
         }
     }
 
-    /** Replaces the script for turns and connections from now on. */
+    /**
+     * Replaces the script for turns and connections from now on; its once-per-simulator faults
+     * ({@code close1011MidTurn}, {@code dropMidTurn}) can fire again.
+     */
     public GeminiLiveSimulator useScript(SimulatorScript script) {
         state.script = requireNonNull(script, "script");
+        state.close1011Fired.set(false);
+        state.dropFired.set(false);
         return this;
     }
 

@@ -41,6 +41,7 @@ final class LiveSessionHandler extends SimpleChannelInboundHandler<WebSocketFram
     private static final Set<String> REALTIME_FIELDS = Set.of("mediaChunks", "audio", "audioStreamEnd", "video",
             "text", "activityStart", "activityEnd");
     private static final int AUDIO_TOKENS_PER_SECOND = 25;
+    private static final long MAX_LEADING_SILENCE_MICROS = 1_000_000;
 
     private final SimulatorState state;
     private final SessionRecord record;
@@ -79,6 +80,10 @@ final class LiveSessionHandler extends SimpleChannelInboundHandler<WebSocketFram
     /** Called on the event loop once the upgrade response is written. */
     void upgraded(Channel ch, @Nullable Rejection credentialError) {
         this.channel = ch;
+        if (!ch.isActive()) {
+            closed = true;
+            return;
+        }
         state.open.add(this);
         if (credentialError != null) {
             close(credentialError.code, credentialError.reason);
@@ -381,6 +386,9 @@ final class LiveSessionHandler extends SimpleChannelInboundHandler<WebSocketFram
         }
         pendingAudio.add(bytes);
         pendingRates.add(rate.getAsInt());
+        if (!s.manualActivity() && !speech && !speechSeen) {
+            trimLeadingSilence();
+        }
         if (!s.manualActivity()) {
             long micros = Pcm.durationMicros(bytes.length, rate.getAsInt());
             if (speech) {
@@ -392,6 +400,19 @@ final class LiveSessionHandler extends SimpleChannelInboundHandler<WebSocketFram
                     endAudioTurn();
                 }
             }
+        }
+    }
+
+    /** Before any speech, automatic activity detection keeps at most the last second of silence. */
+    private void trimLeadingSilence() {
+        long total = 0;
+        for (int i = 0; i < pendingAudio.size(); i++) {
+            total += Pcm.durationMicros(pendingAudio.get(i).length, pendingRates.get(i));
+        }
+        while (pendingAudio.size() > 1 && total > MAX_LEADING_SILENCE_MICROS) {
+            total -= Pcm.durationMicros(pendingAudio.get(0).length, pendingRates.get(0));
+            pendingAudio.remove(0);
+            pendingRates.remove(0);
         }
     }
 

@@ -239,4 +239,16 @@ class SimulatorEchoTest {
             assertThat(text(c.untilTurnComplete())).isEqualTo("case");
         }
     }
+
+    @Test
+    void leadingSilenceBeforeSpeechIsCappedAtOneSecond() {
+        try (LiveTestClient c = LiveTestClient.ready(HTTP, sim, setup("TEXT"))) {
+            for (int i = 0; i < 30; i++) {
+                c.send(audio(pcm(16000, 100, 0), 16000));
+            }
+            c.send(audio(pcm(16000, 100, 10000), 16000));
+            c.send("{\"realtimeInput\":{\"audioStreamEnd\":true}}");
+            assertThat(text(c.untilTurnComplete())).isEqualTo("Received 1100 ms of audio at 16000 Hz.");
+        }
+    }
 }

@@ -133,4 +133,16 @@ class SimulatorFaultTest {
         await().untilAsserted(() -> assertThat(sim.sessions().get(0).open()).isFalse());
         assertThat(sim.sessions().get(0).closeCode()).contains(1000);
     }
+
+    @Test
+    void replacingTheScriptRearmsOnceOnlyFaults() {
+        start(SimulatorScript.builder().close1011MidTurn().build());
+        for (int round = 0; round < 2; round++) {
+            try (LiveTestClient c = LiveTestClient.ready(HTTP, sim, setup("TEXT"))) {
+                c.send(clientText("cut"));
+                assertThat(c.awaitClose().code()).isEqualTo(1011);
+            }
+            sim.useScript(SimulatorScript.builder().close1011MidTurn().build());
+        }
+    }
 }
