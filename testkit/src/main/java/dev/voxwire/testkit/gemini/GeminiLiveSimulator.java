@@ -357,7 +357,7 @@ public final class GeminiLiveSimulator implements AutoCloseable {
             return this;
         }
 
-        /** The address to bind (default {@value #DEFAULT_HOST}; {@code 0.0.0.0} for every interface). */
+        /** The address to bind (default {@value GeminiLiveSimulator#DEFAULT_HOST}; {@code 0.0.0.0} for every interface). */
         public Builder host(String host) {
             requireNonNull(host, "host");
             if (host.isBlank()) {

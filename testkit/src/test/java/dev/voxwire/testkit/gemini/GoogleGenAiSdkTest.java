@@ -1,6 +1,7 @@
 package dev.voxwire.testkit.gemini;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.genai.AsyncSession;
 import com.google.genai.Client;
@@ -142,12 +143,14 @@ class GoogleGenAiSdkTest {
                     .flatMap(t -> t.text())).contains("200 ms of audio at 16000 Hz"));
         } finally {
             session.close().get(10, TimeUnit.SECONDS);
+            await().untilAsserted(() -> assertThat(sim.activeConnections()).isZero());
         }
 
         SimulatedSession s = sim.sessions().get(sim.sessions().size() - 1);
         assertThat(s.credential()).isEqualTo(SimulatedSession.Credential.API_KEY_HEADER);
         assertThat(s.model()).contains("models/gemini-2.5-flash-native-audio-preview-12-2025");
         assertThat(s.turnCount()).isEqualTo(2);
+        assertThat(s.closeCode()).contains(1000);
     }
 
     @Test
@@ -172,6 +175,7 @@ class GoogleGenAiSdkTest {
             });
         } finally {
             session.close().get(10, TimeUnit.SECONDS);
+            await().untilAsserted(() -> assertThat(sim.activeConnections()).isZero());
         }
     }
 }
