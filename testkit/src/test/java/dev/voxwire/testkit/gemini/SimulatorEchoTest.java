@@ -251,4 +251,14 @@ class SimulatorEchoTest {
             assertThat(text(c.untilTurnComplete())).isEqualTo("Received 1100 ms of audio at 16000 Hz.");
         }
     }
+
+    @Test
+    void videoFramesAreAcceptedAndDoNotStartATurn() throws Exception {
+        try (LiveTestClient c = LiveTestClient.ready(HTTP, sim, setup("TEXT"))) {
+            c.send("{\"realtimeInput\":{\"video\":{\"mimeType\":\"image/jpeg\",\"data\":\"/9j/4AAQ\"}}}");
+            assertThat(c.poll(java.time.Duration.ofMillis(100))).isNull();
+            c.send(clientText("after video"));
+            assertThat(text(c.untilTurnComplete())).isEqualTo("after video");
+        }
+    }
 }
