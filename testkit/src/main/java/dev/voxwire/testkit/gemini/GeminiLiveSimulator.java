@@ -20,19 +20,24 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -225,6 +230,52 @@ public final class GeminiLiveSimulator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    /**
+     * An {@link SSLContext} that trusts exactly the simulator's certificate, for JDK clients
+     * ({@code HttpClient.newBuilder().sslContext(...)}) and Netty or OkHttp clients built on it.
+     */
+    public SSLContext clientSslContext() {
+        certificatePem();
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trustStore());
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build an SSLContext trusting the simulator", e);
+        }
+    }
+
+    /**
+     * Writes a PKCS#12 trust store holding the simulator's certificate, for clients configured
+     * through {@code javax.net.ssl.trustStore} (Google's SDKs among them); returns the file.
+     */
+    public Path exportTrustStore(Path file, char[] password) {
+        requireNonNull(file, "file");
+        requireNonNull(password, "password");
+        certificatePem();
+        try (OutputStream out = Files.newOutputStream(file)) {
+            trustStore().store(out, password);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build the trust store", e);
+        }
+    }
+
+    private static KeyStore trustStore() throws GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try {
+            ks.load(null, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ks.setCertificateEntry("voxwire-gemini-simulator", SelfSignedTls.get().certificate);
+        return ks;
     }
 
     /**

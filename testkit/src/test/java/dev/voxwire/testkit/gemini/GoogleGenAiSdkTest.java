@@ -15,12 +15,7 @@ import com.google.genai.types.LiveSendRealtimeInputParameters;
 import com.google.genai.types.LiveServerMessage;
 import com.google.genai.types.Modality;
 import com.google.genai.types.Part;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -49,16 +44,7 @@ class GoogleGenAiSdkTest {
     @BeforeAll
     static void start() throws Exception {
         sim = GeminiLiveSimulator.builder().tls(true).requireApiKey("sdk-key").build().start();
-        Path pem = sim.exportCertificatePem(dir.resolve("sim.pem"));
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        try (InputStream in = Files.newInputStream(pem)) {
-            ks.setCertificateEntry("gemini-simulator", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        Path store = dir.resolve("trust.p12");
-        try (OutputStream out = Files.newOutputStream(store)) {
-            ks.store(out, "changeit".toCharArray());
-        }
+        Path store = sim.exportTrustStore(dir.resolve("trust.p12"), "changeit".toCharArray());
         for (int i = 0; i < PROPS.length; i++) {
             saved[i] = System.getProperty(PROPS[i]);
         }

@@ -96,4 +96,15 @@ class SimulatorTlsTest {
                     .hasMessageContaining("tls(true)");
         }
     }
+
+    @Test
+    void clientSslContextTrustsTheSimulator() {
+        try (GeminiLiveSimulator sim = GeminiLiveSimulator.builder().tls(true).build().start()) {
+            HttpClient http = HttpClient.newBuilder().sslContext(sim.clientSslContext()).build();
+            try (LiveTestClient c = LiveTestClient.connect(http, URI.create(sim.wsUrl("v1beta") + "?key=k"))) {
+                c.send(setup("TEXT"));
+                assertThat(c.next().has("setupComplete")).isTrue();
+            }
+        }
+    }
 }
