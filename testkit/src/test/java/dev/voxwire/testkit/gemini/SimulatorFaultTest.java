@@ -48,10 +48,10 @@ class SimulatorFaultTest {
 
     @Test
     void goAwayIsSentAfterTheScriptedTimeThenTheConnectionEndsWith1011() {
-        start(SimulatorScript.builder().goAwayAfter(Duration.ofMillis(50), Duration.ofMillis(300)).build());
+        start(SimulatorScript.builder().goAwayAfter(Duration.ofMillis(50), Duration.ofMillis(1500)).build());
         try (LiveTestClient c = LiveTestClient.ready(HTTP, sim, setup("TEXT"))) {
             JsonNode goAway = c.next();
-            assertThat(goAway.path("goAway").path("timeLeft").asText()).isEqualTo("0.300s");
+            assertThat(goAway.path("goAway").path("timeLeft").asText()).isEqualTo("1.500s");
             c.send(clientText("still served until the deadline"));
             assertThat(c.untilTurnComplete()).isNotEmpty();
             assertThat(c.awaitClose()).isEqualTo(new LiveTestClient.Closed(1011, GeminiCloseReasons.REASON_DEADLINE_EXPIRED));
