@@ -147,6 +147,17 @@ final class LiveTestClient implements AutoCloseable {
         return closed.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
+    /**
+     * Asserts that no close frame arrived. The JDK client does not always report a connection
+     * closed without a close frame (an end of stream), so callers check the server side; when it
+     * does report one, it must be the abnormal 1006.
+     */
+    void assertNoCloseFrame() {
+        if (closed.isDone()) {
+            assertThat(closed.join().code()).isEqualTo(1006);
+        }
+    }
+
     boolean isClosed() {
         return closed.isDone();
     }
