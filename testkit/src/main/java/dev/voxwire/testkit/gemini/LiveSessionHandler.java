@@ -42,6 +42,8 @@ final class LiveSessionHandler extends SimpleChannelInboundHandler<WebSocketFram
             "text", "activityStart", "activityEnd");
     private static final int AUDIO_TOKENS_PER_SECOND = 25;
     private static final long MAX_LEADING_SILENCE_MICROS = 1_000_000;
+    /** How long the simulator waits for the client's close frame after sending its own. */
+    private static final long CLOSE_TIMEOUT_MILLIS = 1_000;
 
     private final SimulatorState state;
     private final SessionRecord record;
@@ -706,7 +708,18 @@ final class LiveSessionHandler extends SimpleChannelInboundHandler<WebSocketFram
         closed = true;
         String r = GeminiCloseReasons.truncate(reason);
         record.closed(code, r);
-        ch.writeAndFlush(new CloseWebSocketFrame(code, r)).addListener(ChannelFutureListener.CLOSE);
+        // As RFC 6455 asks, the server waits for the client's close frame before closing TCP (then
+        // a client still sending cannot lose the close frame to a reset), but not for long.
+        ch.writeAndFlush(new CloseWebSocketFrame(code, r)).addListener(f -> {
+            if (!f.isSuccess()) {
+                ch.close();
+            } else if (ch.isActive()) {
+                ScheduledFuture<?> t = ch.eventLoop().schedule(() -> {
+                    ch.close();
+                }, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+                timers.add(t);
+            }
+        });
     }
 
     /** Closes the TCP connection without a close frame. */
