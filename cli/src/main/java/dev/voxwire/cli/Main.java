@@ -38,9 +38,7 @@ public final class Main {
                 "voxwire stream --transport websocket|sse --url URL --token T --file a.wav [--repeat N] [--concurrency C]",
                 "transport-websocket (issue #5)"));
         c.put("token", new TokenCommand(System::getenv));
-        c.put("simulate-gemini", Unavailable.of("run the Gemini Live simulator",
-                "voxwire simulate-gemini [--port 9000] [--api-key KEY] [--tls] [--export-cert FILE]",
-                "gemini-live (issue #7)"));
+        c.put("simulate-gemini", new SimulateGeminiCommand());
         c.put("live", Unavailable.of("talk to Gemini Live (or the simulator); print events as JSON lines",
                 "voxwire live --file a.wav [--text \"...\"] [--simulator]", "gemini-live (issue #7)"));
         return c;
