@@ -1,6 +1,8 @@
 package dev.voxwire.cli;
 
 import dev.voxwire.server.EventHandler;
+import dev.voxwire.server.analysis.AnalysisHandler;
+import dev.voxwire.server.conversation.ConversationHandler;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,14 +12,13 @@ final class ServerDefaults {
     }
 
     /**
-     * The event handlers {@code serve} registers. THE ONE PLACE to add handlers: the audio analysis
-     * ({@code audio:analyze}) and conversation ({@code conversation:message}) handlers are added here
-     * when their modules are merged.
+     * The event handlers {@code serve} registers. The one place to add handlers: audio analysis
+     * ({@code audio:analyze}) and the echo conversation engine ({@code conversation:message}).
      */
     static List<EventHandler> handlers() {
         List<EventHandler> handlers = new ArrayList<>();
-        // handlers.add(<audio analysis handler>);   -- wired at merge (dev.voxwire.server.analysis)
-        // handlers.add(<conversation handler>);     -- wired at merge (dev.voxwire.server.conversation)
+        handlers.add(AnalysisHandler.ofDefaults());
+        handlers.add(ConversationHandler.ofDefaults());
         return handlers;
     }
 }
