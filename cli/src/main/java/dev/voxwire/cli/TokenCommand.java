@@ -1,5 +1,7 @@
 package dev.voxwire.cli;
 
+import dev.voxwire.core.flags.Durations;
+
 import dev.voxwire.server.ServerConfig;
 import dev.voxwire.server.auth.JwtIssuer;
 import java.io.PrintStream;
@@ -35,7 +37,7 @@ final class TokenCommand implements Main.Command {
         try {
             Args a = Args.parse(args, Set.of("--user", "--ttl", "--config"));
             String user = a.get("--user").orElseThrow(() -> new Args.UsageException("--user is required"));
-            Duration ttl = ServerConfig.parseDuration("--ttl", a.get("--ttl").orElse("1h"));
+            Duration ttl = Durations.parse("--ttl", a.get("--ttl").orElse("1h"));
             ServerConfig config = ServeCommand.config(a.get("--config").map(Path::of).orElse(null), env);
             out.println(JwtIssuer.of(config.jwtSecret()).issue(user, ttl));
             return 0;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.voxwire.core.protocol.Envelope;
 import dev.voxwire.core.protocol.EnvelopeCodec;
 import dev.voxwire.core.protocol.EventTypes;
+import dev.voxwire.core.reliability.Checks;
 import java.util.Base64;
 import org.jspecify.annotations.Nullable;
 
@@ -40,8 +41,8 @@ public final class AudioRequest {
     /** Raw little-endian 16-bit PCM, to be analysed. */
     public static AudioRequest pcm16(byte[] pcm, int sampleRate, int channels) {
         requireNonNull(pcm, "pcm");
-        Checks.requirePositive(sampleRate, "sampleRate");
-        Checks.requirePositive(channels, "channels");
+        Checks.positive(sampleRate, "sampleRate");
+        Checks.positive(channels, "channels");
         return new AudioRequest(EventTypes.AUDIO_ANALYZE, pcm.clone(), "pcm16", sampleRate, channels, null);
     }
 
@@ -84,13 +85,5 @@ public final class AudioRequest {
     public String toString() {
         return "AudioRequest{type=" + type + ", format=" + format + ", bytes=" + data.length
                 + (sampleRate > 0 ? ", sampleRate=" + sampleRate + ", channels=" + channels : "") + "}";
-    }
-
-    private static final class Checks {
-        static void requirePositive(int v, String name) {
-            if (v <= 0) {
-                throw new IllegalArgumentException(name + ": " + v + " (expected: > 0)");
-            }
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.voxwire.server;
 
+import dev.voxwire.core.flags.Durations;
+
 import static java.util.Objects.requireNonNull;
 
 import dev.voxwire.core.reliability.Checks;
@@ -126,9 +128,9 @@ public final class ServerConfig {
         if ((v = p.getProperty("port")) != null) b.port(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("maxMessageBytes")) != null) b.maxMessageBytes(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("maxFrameBytes")) != null) b.maxFrameBytes(Integer.parseInt(v.trim()));
-        if ((v = p.getProperty("idleTimeout")) != null) b.idleTimeout(parseDuration("idleTimeout", v));
-        if ((v = p.getProperty("pingInterval")) != null) b.pingInterval(parseDuration("pingInterval", v));
-        if ((v = p.getProperty("resumeWindow")) != null) b.resumeWindow(parseDuration("resumeWindow", v));
+        if ((v = p.getProperty("idleTimeout")) != null) b.idleTimeout(Durations.parse("idleTimeout", v));
+        if ((v = p.getProperty("pingInterval")) != null) b.pingInterval(Durations.parse("pingInterval", v));
+        if ((v = p.getProperty("resumeWindow")) != null) b.resumeWindow(Durations.parse("resumeWindow", v));
         if ((v = p.getProperty("allowedOrigins")) != null) {
             Set<String> origins = new LinkedHashSet<>();
             Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(origins::add);
@@ -144,39 +146,15 @@ public final class ServerConfig {
         if ((v = p.getProperty("outboundQueueMaxMessages")) != null) q.maxMessages(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("outboundQueueMaxBytes")) != null) q.maxBytes(Long.parseLong(v.trim()));
         b.outboundQueue(q.build());
-        if ((v = p.getProperty("drainDeadline")) != null) b.drainDeadline(parseDuration("drainDeadline", v));
-        if ((v = p.getProperty("reconnectAfter")) != null) b.reconnectAfter(parseDuration("reconnectAfter", v));
-        if ((v = p.getProperty("closeTimeout")) != null) b.closeTimeout(parseDuration("closeTimeout", v));
+        if ((v = p.getProperty("drainDeadline")) != null) b.drainDeadline(Durations.parse("drainDeadline", v));
+        if ((v = p.getProperty("reconnectAfter")) != null) b.reconnectAfter(Durations.parse("reconnectAfter", v));
+        if ((v = p.getProperty("closeTimeout")) != null) b.closeTimeout(Durations.parse("closeTimeout", v));
         if ((v = p.getProperty("workerThreads")) != null) b.workerThreads(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("workerQueueSize")) != null) b.workerQueueSize(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("ioThreads")) != null) b.ioThreads(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("sseHistorySize")) != null) b.sseHistorySize(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("jwtSecret")) != null) b.jwtSecret(v.trim());
         return b;
-    }
-
-    /** Parses {@code PT30S}, {@code 250ms}, {@code 30s}, {@code 5m} or {@code 1h}. */
-    public static Duration parseDuration(String name, String text) {
-        String s = text.trim();
-        try {
-            if (s.startsWith("P") || s.startsWith("p")) {
-                return Duration.parse(s);
-            }
-            if (s.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            }
-            long n = Long.parseLong(s.substring(0, s.length() - 1));
-            switch (s.charAt(s.length() - 1)) {
-                case 's': return Duration.ofSeconds(n);
-                case 'm': return Duration.ofMinutes(n);
-                case 'h': return Duration.ofHours(n);
-                case 'd': return Duration.ofDays(n);
-                default: break;
-            }
-        } catch (RuntimeException e) {
-            // fall through
-        }
-        throw new IllegalArgumentException(name + ": " + text + " (expected: a duration such as PT30S, 250ms, 30s, 5m, 1h)");
     }
 
     public Builder toBuilder() {

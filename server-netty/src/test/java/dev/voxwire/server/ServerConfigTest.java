@@ -1,5 +1,7 @@
 package dev.voxwire.server;
 
+import dev.voxwire.core.flags.Durations;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,6 +55,6 @@ class ServerConfigTest {
         assertThat(c.pingInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.allowedOrigins()).containsExactlyInAnyOrder("https://a.example", "https://b.example");
         assertThat(c.rateLimits().limit("connect")).hasValueSatisfying(l -> assertThat(l.permits()).isEqualTo(100));
-        assertThatThrownBy(() -> ServerConfig.parseDuration("x", "soon")).hasMessageContaining("x: soon");
+        assertThatThrownBy(() -> Durations.parse("x", "soon")).hasMessageContaining("x: soon");
     }
 }

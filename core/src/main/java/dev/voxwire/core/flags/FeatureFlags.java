@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.voxwire.core.Subscription;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -18,8 +17,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +46,6 @@ public final class FeatureFlags {
     private static final Logger log = LoggerFactory.getLogger(FeatureFlags.class);
     private static final String PREFIX = "voxwire.";
     private static final String ENV_PREFIX = "VOXWIRE_";
-    private static final Pattern FRIENDLY_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private final List<ConfigSource> sources;
     private final Supplier<Map<String, String>> environment;
@@ -449,40 +445,9 @@ public final class FeatureFlags {
                 + f.origin + ")");
     }
 
-    /** Parses {@code PT30S} or {@code 30s}/{@code 500ms}/{@code 2m}/{@code 1h}/{@code 1d}; {@code null} if neither. */
+    /** Parses a duration; see {@link Durations}. {@code null} if {@code text} is not one. */
     static @Nullable Duration parseDuration(String text) {
-        String s = text.trim();
-        if (s.isEmpty()) {
-            return null;
-        }
-        if (s.charAt(0) == 'P' || s.charAt(0) == 'p' || s.startsWith("-P")) {
-            try {
-                return Duration.parse(s);
-            } catch (DateTimeParseException e) {
-                return null;
-            }
-        }
-        Matcher m = FRIENDLY_DURATION.matcher(s.toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            return null;
-        }
-        long n;
-        try {
-            n = Long.parseLong(m.group(1));
-        } catch (NumberFormatException e) {
-            return null;
-        }
-        try {
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        } catch (ArithmeticException e) {
-            return null;
-        }
+        return Durations.tryParse(text).orElse(null);
     }
 
     @Override
