@@ -14,10 +14,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 
 /**
- * {@code voxwire serve [--port 8080] [--host 127.0.0.1] [--config FILE]}: runs the server with
- * embedded defaults, prints its URLs, and drains gracefully on Ctrl-C. The config file is a
- * properties file with the keys of {@link ServerConfig#fromProperties}; {@code VOXWIRE_JWT_SECRET}
- * overrides its {@code jwtSecret}.
+ * {@code voxwire serve [--port 8080] [--host 127.0.0.1] [--config FILE] [--transport websocket|sse]
+ * [--dev-tokens true|false]}: runs the server with embedded defaults, prints its URLs, and drains
+ * gracefully on Ctrl-C. The config file is a properties file with the keys of
+ * {@link ServerConfig#fromProperties}; {@code VOXWIRE_JWT_SECRET} overrides its {@code jwtSecret}.
+ * {@code --transport} is the demo page's default transport. Development tokens
+ * ({@code POST /dev/token}, for the demo page's sign-in) are on when the server binds a loopback
+ * address, unless the config file or {@code --dev-tokens} says otherwise; a warning is printed
+ * whenever they are on.
  */
 final class ServeCommand implements Main.Command {
     private final Function<String, String> env;
@@ -33,7 +37,8 @@ final class ServeCommand implements Main.Command {
 
     @Override
     public String usage() {
-        return "voxwire serve [--port 8080] [--host 127.0.0.1] [--config FILE]";
+        return "voxwire serve [--port 8080] [--host 127.0.0.1] [--config FILE] [--transport websocket|sse]"
+                + " [--dev-tokens true|false]";
     }
 
     @Override
@@ -56,11 +61,19 @@ final class ServeCommand implements Main.Command {
 
     /** Starts the server and prints its URLs (tests call this and close the server themselves). */
     VoxwireServer start(String[] args, PrintStream out) throws IOException {
-        Args a = Args.parse(args, Set.of("--port", "--host", "--config"));
-        ServerConfig config = config(a.get("--config").map(Path::of).orElse(null), env);
+        Args a = Args.parse(args, Set.of("--port", "--host", "--config", "--transport", "--dev-tokens"));
+        Path file = a.get("--config").map(Path::of).orElse(null);
+        ServerConfig config = config(file, env);
         ServerConfig.Builder b = config.toBuilder();
         a.get("--port").ifPresent(p -> b.port(parsePort(p)));
         a.get("--host").ifPresent(b::host);
+        a.get("--transport").ifPresent(t -> b.pageTransport(ServerConfig.PageTransport.parse(t)));
+        String host0 = b.build().host();
+        if (a.get("--dev-tokens").isPresent()) {
+            b.devTokens(parseBoolean("--dev-tokens", a.get("--dev-tokens").get()));
+        } else if (!properties(file).containsKey("devTokens")) {
+            b.devTokens(isLoopback(host0));
+        }
         VoxwireServer server = VoxwireServer.builder().config(b.build()).handlers(ServerDefaults.handlers()).build().start();
         String host = server.config().host().equals("0.0.0.0") ? "localhost" : server.config().host();
         String http = "http://" + host + ":" + server.port();
@@ -76,9 +89,24 @@ final class ServeCommand implements Main.Command {
         }
         out.println("  token      ./voxwire token --user ID" + (server.config().usesDevelopmentSecret()
                 ? "  (development secret: set VOXWIRE_JWT_SECRET in production)" : ""));
+        if (server.config().devTokens()) {
+            out.println("  WARNING    development tokens are ON: POST /dev/token gives any loopback client a token"
+                    + " (the demo page signs in with it); turn off with --dev-tokens false or devTokens=false");
+        }
         out.println("Ctrl-C drains and stops.");
         out.flush();
         return server;
+    }
+
+    static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
+
+    private static boolean parseBoolean(String option, String v) {
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw new Args.UsageException(option + ": '" + v + "' (expected: true or false)");
     }
 
     private static int parsePort(String p) {
@@ -91,17 +119,22 @@ final class ServeCommand implements Main.Command {
 
     /** The configuration: defaults, then the file, then {@code VOXWIRE_JWT_SECRET}. */
     static ServerConfig config(Path file, Function<String, String> env) throws IOException {
-        Properties p = new Properties();
-        if (file != null) {
-            try (InputStream in = Files.newInputStream(file)) {
-                p.load(in);
-            }
-        }
+        Properties p = properties(file);
         ServerConfig.Builder b = ServerConfig.fromProperties(p);
         String secret = env.apply("VOXWIRE_JWT_SECRET");
         if (secret != null && !secret.isBlank()) {
             b.jwtSecret(secret);
         }
         return b.build();
+    }
+
+    private static Properties properties(Path file) throws IOException {
+        Properties p = new Properties();
+        if (file != null) {
+            try (InputStream in = Files.newInputStream(file)) {
+                p.load(in);
+            }
+        }
+        return p;
     }
 }

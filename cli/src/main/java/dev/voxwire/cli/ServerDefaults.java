@@ -6,8 +6,11 @@ import dev.voxwire.server.conversation.ConversationHandler;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What {@code ./voxwire serve} runs with by default. */
-final class ServerDefaults {
+/**
+ * What {@code ./voxwire serve} runs with by default. Public so that the browser tests (module
+ * {@code web-tests}) start a server with exactly the handlers {@code serve} registers.
+ */
+public final class ServerDefaults {
     private ServerDefaults() {
     }
 
@@ -15,7 +18,7 @@ final class ServerDefaults {
      * The event handlers {@code serve} registers. The one place to add handlers: audio analysis
      * ({@code audio:analyze}) and the echo conversation engine ({@code conversation:message}).
      */
-    static List<EventHandler> handlers() {
+    public static List<EventHandler> handlers() {
         List<EventHandler> handlers = new ArrayList<>();
         handlers.add(AnalysisHandler.ofDefaults());
         handlers.add(ConversationHandler.ofDefaults());
