@@ -220,7 +220,7 @@ async function main() {
         await page.waitForSelector(`${byId('presence')} li[data-user="${other}"][data-status="online"]`, { timeout: T });
       }
       await alice.fill(byId('chat-input'), 'hel');
-      await alice.type(byId('chat-input'), 'lo');
+      await alice.locator(byId('chat-input')).pressSequentially('lo');
       await bob.waitForFunction((u) => document.querySelector('[data-testid="typing"]').dataset.users === u,
         `alice-${transport}`, { timeout: T });
       await alice.click(byId('chat-send'));

@@ -148,21 +148,9 @@ class DemoPageBrowserTest {
                 }
                 if (line.startsWith("@@result ")) {
                     result.set(line.substring("@@result ".length()));
-                } else if (line.equals("@@control stop-server")) {
-                    VoxwireServer s = server.getAndSet(null);
-                    if (s != null) {
-                        s.close(Duration.ofSeconds(2));
-                    }
-                    ack.write("ok stop-server\n");
-                    ack.flush();
-                } else if (line.equals("@@control start-server")) {
-                    // the old port may take a moment to be free again: retry until bound
-                    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                            .until(() -> {
-                                server.set(start(samePort));
-                                return true;
-                            });
-                    ack.write("ok start-server\n");
+                } else if (line.startsWith("@@control ")) {
+                    String command = line.substring("@@control ".length());
+                    ack.write(control(command, samePort) + "\n");
                     ack.flush();
                 }
             }
@@ -170,6 +158,33 @@ class DemoPageBrowserTest {
             synchronized (output) {
                 output.add("(reading the script's output failed: " + e + ")");
             }
+        }
+    }
+
+    /** Stops or starts the server for the script; the answer is "ok COMMAND" or says what failed. */
+    private String control(String command, ServerConfig samePort) {
+        try {
+            switch (command) {
+                case "stop-server" -> {
+                    VoxwireServer s = server.getAndSet(null);
+                    if (s != null) {
+                        s.close(Duration.ofSeconds(2));
+                    }
+                }
+                case "start-server" ->
+                    // the old port may take a moment to be free again: retry until bound
+                    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                            .until(() -> {
+                                server.set(start(samePort));
+                                return true;
+                            });
+                default -> {
+                    return "unknown command " + command;
+                }
+            }
+            return "ok " + command;
+        } catch (RuntimeException e) {
+            return "failed " + command + ": " + e;
         }
     }
 
