@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Timeout;
  * they need the rooms handlers and the live bridge on the server.
  */
 class DemoPageBrowserTest {
-    private static final List<String> JS_FILES = List.of("package.json", "package-lock.json", "page.test.mjs");
+    private static final List<String> JS_FILES = List.of("package.json", "package-lock.json", "page.test.mjs",
+            "connection.test.mjs");
     private static final List<String> CHAT_LIVE_TESTS = List.of(
             "websocket: two pages in #general see each other's messages, presence and typing",
             "websocket: the fake microphone streams live:audio and live events appear",
@@ -134,6 +135,32 @@ class DemoPageBrowserTest {
             assertThat(skipped).as("only the switched-off chat and live tests are skipped")
                     .containsExactlyInAnyOrderElementsOf(CHAT_LIVE_TESTS);
         }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void pageClientFollowsTheResumeRulesOnWebSocketAndSse() throws Exception {
+        Tools tools = Tools.find();
+        Path work = Path.of(System.getProperty("voxwire.webTests.work", "target/browser-tests"));
+        Path staticDir = work.resolve("static");
+        Files.createDirectories(staticDir);
+        Path src = Path.of(System.getProperty("voxwire.webTests.js", "src/test/js"));
+        Files.copy(src.resolve("connection.test.mjs"), work.resolve("connection.test.mjs"),
+                StandardCopyOption.REPLACE_EXISTING);
+        // the client as the server serves it, from the class path
+        try (var in = VoxwireServer.class.getResourceAsStream("/dev/voxwire/server/static/connection.js")) {
+            assertThat(in).as("connection.js on the class path").isNotNull();
+            Files.copy(in, staticDir.resolve("connection.js"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        ProcessBuilder pb = new ProcessBuilder(tools.node().toString(), "--test", "connection.test.mjs")
+                .directory(work.toFile()).redirectErrorStream(true);
+        pb.environment().put("VOXWIRE_STATIC_DIR", staticDir.toAbsolutePath().toString());
+        Process node = pb.start();
+        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("node --test finished; output:%n%s", out).isTrue();
+        System.out.println(out);
+        assertThat(node.exitValue()).as("node --test connection.test.mjs; output:%n%s", out).isZero();
+        assertThat(out).contains("# pass 6").contains("# fail 0");
     }
 
     /** Reads the script's output, answering its server stop/start requests, until it ends. */
