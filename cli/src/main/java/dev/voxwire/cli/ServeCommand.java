@@ -11,14 +11,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 
 /**
- * {@code voxwire serve [--port 8080] [--host 127.0.0.1] [--config FILE]}: runs the server with
- * embedded defaults, prints its URLs, and drains gracefully on Ctrl-C. The configuration is
- * {@link ServerDefaults#config}: the defaults, the properties file of {@code --config} (keys of
- * {@link ServerConfig#fromProperties}), {@code VOXWIRE_JWT_SECRET}, then {@code --port} and
- * {@code --host}.
+ * {@code voxwire serve [--port 8080] [--host 127.0.0.1] [--config FILE] [--transport websocket|sse]
+ * [--dev-tokens true|false]}: runs the server with embedded defaults, prints its URLs, and drains
+ * gracefully on Ctrl-C. The configuration is {@link ServerDefaults#config}: the defaults, the
+ * properties file of {@code --config} (keys of {@link ServerConfig#fromProperties}),
+ * {@code VOXWIRE_JWT_SECRET}, then the options. {@code --transport} is the demo page's default
+ * transport. Development tokens ({@code POST /dev/token}, for the demo page's sign-in) are on when
+ * the server binds a loopback address, unless the config file or {@code --dev-tokens} says
+ * otherwise; a warning is printed whenever they are on.
  */
 final class ServeCommand implements Main.Command {
-    static final Set<String> OPTIONS = Set.of("--port", "--host", "--config");
+    static final Set<String> OPTIONS = Set.of("--port", "--host", "--config", "--transport", "--dev-tokens");
 
     private final Function<String, String> env;
 
@@ -33,7 +36,8 @@ final class ServeCommand implements Main.Command {
 
     @Override
     public String usage() {
-        return "voxwire serve [--port 8080] [--host 127.0.0.1] [--config FILE]";
+        return "voxwire serve [--port 8080] [--host 127.0.0.1] [--config FILE] [--transport websocket|sse]"
+                + " [--dev-tokens true|false]";
     }
 
     @Override
@@ -58,6 +62,17 @@ final class ServeCommand implements Main.Command {
         ServerConfig.Builder b = ServerDefaults.config(a.path("--config"), env).toBuilder();
         a.port("--port").ifPresent(b::port);
         a.get("--host").ifPresent(b::host);
+        try {
+            a.get("--transport").ifPresent(t -> b.pageTransport(ServerConfig.PageTransport.parse(t)));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--transport: " + e.getMessage());
+        }
+        Optional<String> devTokens = a.get("--dev-tokens");
+        if (devTokens.isPresent()) {
+            b.devTokens(parseBoolean("--dev-tokens", devTokens.get()));
+        } else if (!ServerDefaults.fileSets(a.path("--config"), "devTokens")) {
+            b.devTokens(isLoopback(b.build().host()));
+        }
         return b.build();
     }
 
@@ -82,8 +97,23 @@ final class ServeCommand implements Main.Command {
         }
         out.println("  token      ./voxwire token --user ID" + (server.config().usesDevelopmentSecret()
                 ? "  (development secret: set VOXWIRE_JWT_SECRET in production)" : ""));
+        if (server.config().devTokens()) {
+            out.println("  WARNING    development tokens are ON: POST /dev/token gives any loopback client a token"
+                    + " (the demo page signs in with it); turn off with --dev-tokens false or devTokens=false");
+        }
         out.println("Ctrl-C drains and stops.");
         out.flush();
         return server;
+    }
+
+    static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
+
+    private static boolean parseBoolean(String option, String v) {
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw new Args.UsageException(option + ": '" + v + "' (expected: true or false)");
     }
 }

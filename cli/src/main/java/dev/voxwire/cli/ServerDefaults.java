@@ -15,8 +15,12 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 
-/** What {@code ./voxwire serve} runs with by default, and the configuration {@code serve} and {@code token} share. */
-final class ServerDefaults {
+/**
+ * What {@code ./voxwire serve} runs with by default, and the configuration {@code serve} and
+ * {@code token} share. Public so that the browser tests (module {@code web-tests}) start a server
+ * with exactly the handlers {@code serve} registers.
+ */
+public final class ServerDefaults {
     /** The environment variable that overrides the config's {@code jwtSecret}. */
     static final String JWT_SECRET_ENV = "VOXWIRE_JWT_SECRET";
 
@@ -27,7 +31,7 @@ final class ServerDefaults {
      * The event handlers {@code serve} registers. The one place to add handlers: audio analysis
      * ({@code audio:analyze}) and the echo conversation engine ({@code conversation:message}).
      */
-    static List<EventHandler> handlers() {
+    public static List<EventHandler> handlers() {
         List<EventHandler> handlers = new ArrayList<>();
         handlers.add(AnalysisHandler.ofDefaults());
         handlers.add(ConversationHandler.ofDefaults());
@@ -39,6 +43,18 @@ final class ServerDefaults {
      * {@code file} (keys of {@link ServerConfig#fromProperties}), then {@value #JWT_SECRET_ENV}
      * from {@code env} when set and not blank. A missing file or a bad value is a usage error.
      */
+    /** Whether the properties {@code file} sets {@code key}. */
+    static boolean fileSets(Optional<Path> file, String key) throws IOException {
+        if (file.isEmpty() || !Files.exists(file.get())) {
+            return false;
+        }
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file.get())) {
+            p.load(in);
+        }
+        return p.containsKey(key);
+    }
+
     static ServerConfig config(Optional<Path> file, Function<String, String> env) throws IOException {
         Properties p = new Properties();
         if (file.isPresent()) {

@@ -120,6 +120,7 @@ class ArgsTest {
                 "voxwire token: option --ttl needs a value",
                 "usage: voxwire token --user ID [--ttl 1h] [--config FILE]",
                 "voxwire serve: --port: '99999' (expected: a number 0..65535)",
-                "usage: voxwire serve [--port 8080] [--host 127.0.0.1] [--config FILE]");
+                "usage: voxwire serve [--port 8080] [--host 127.0.0.1] [--config FILE] [--transport websocket|sse]"
+                        + " [--dev-tokens true|false]");
     }
 }

@@ -95,4 +95,39 @@ class ServeAndTokenCommandTest {
         assertThat(new ServeCommand(k -> null).run(new String[] {"--port", "abc"}, o, e)).isEqualTo(Main.EXIT_USAGE);
         assertThat(new ServeCommand(k -> null).run(new String[] {"--bogus", "1"}, o, e)).isEqualTo(Main.EXIT_USAGE);
     }
+
+    @Test
+    void serveOnLoopbackTurnsDevTokensOnAndWarnsUnlessTurnedOff(@TempDir Path dir) throws Exception {
+        VoxwireServer on = new ServeCommand(k -> null).start(new String[] {"--port", "0", "--transport", "sse"}, o);
+        try {
+            assertThat(on.config().devTokens()).isTrue();
+            assertThat(on.config().pageTransport()).isEqualTo(ServerConfig.PageTransport.SSE);
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("WARNING    development tokens are ON");
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + on.port() + "/dev/token"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"page-user\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+        } finally {
+            on.close(Duration.ofSeconds(2));
+        }
+        out.reset();
+        VoxwireServer off = new ServeCommand(k -> null).start(new String[] {"--port", "0", "--dev-tokens", "false"}, o);
+        try {
+            assertThat(off.config().devTokens()).isFalse();
+            assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("development tokens are ON");
+        } finally {
+            off.close(Duration.ofSeconds(2));
+        }
+        Path file = dir.resolve("voxwire.properties");
+        Files.writeString(file, "port=0\ndevTokens=false\n");
+        VoxwireServer fromFile = new ServeCommand(k -> null).start(new String[] {"--config", file.toString()}, o);
+        try {
+            assertThat(fromFile.config().devTokens()).isFalse();
+        } finally {
+            fromFile.close(Duration.ofSeconds(2));
+        }
+        assertThat(ServeCommand.isLoopback("0.0.0.0")).isFalse();
+        assertThat(ServeCommand.isLoopback("localhost")).isTrue();
+    }
 }

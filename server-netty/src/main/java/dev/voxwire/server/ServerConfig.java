@@ -45,6 +45,34 @@ public final class ServerConfig {
     public static final int DEFAULT_SSE_HISTORY = 256;
     /** The development secret of the default JWT authenticator; set your own in production. */
     public static final String DEFAULT_JWT_SECRET = "voxwire-development-secret-do-not-use-in-production";
+    /** {@code POST /dev/token} is off unless turned on: it hands out tokens to anyone on loopback. */
+    public static final boolean DEFAULT_DEV_TOKENS = false;
+    /** The transport the demo page at {@code /} selects first. */
+    public static final PageTransport DEFAULT_PAGE_TRANSPORT = PageTransport.WEBSOCKET;
+
+    /** The transports the demo page can use; {@link #pageTransport()} is the one it selects first. */
+    public enum PageTransport {
+        /** {@code /ws}. */
+        WEBSOCKET,
+        /** {@code /sse/events} and {@code /sse/send}. */
+        SSE;
+
+        /** The name in {@code /config.json} and properties files: {@code websocket} or {@code sse}. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** Parses {@code websocket} or {@code sse} (any case). */
+        public static PageTransport parse(String name) {
+            requireNonNull(name, "name");
+            for (PageTransport t : values()) {
+                if (t.wireName().equalsIgnoreCase(name.trim())) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("pageTransport: '" + name + "' (expected: websocket or sse)");
+        }
+    }
 
     private static final ServerConfig DEFAULTS = builder().build();
 
@@ -69,6 +97,8 @@ public final class ServerConfig {
     private final int ioThreads;
     private final int sseHistorySize;
     private final String jwtSecret;
+    private final boolean devTokens;
+    private final PageTransport pageTransport;
 
     private ServerConfig(Builder b) {
         if (b.writeBufferLowWaterMark > b.writeBufferHighWaterMark) {
@@ -100,6 +130,8 @@ public final class ServerConfig {
         this.ioThreads = b.ioThreads;
         this.sseHistorySize = b.sseHistorySize;
         this.jwtSecret = b.jwtSecret;
+        this.devTokens = b.devTokens;
+        this.pageTransport = b.pageTransport;
     }
 
     /** Every default. */
@@ -118,7 +150,8 @@ public final class ServerConfig {
      * {@code connectAttemptsPerMinute}, {@code maxConnectionsPerUser}, {@code writeBufferLowWaterMark},
      * {@code writeBufferHighWaterMark}, {@code outboundQueueMaxMessages}, {@code outboundQueueMaxBytes},
      * {@code drainDeadline}, {@code reconnectAfter}, {@code closeTimeout}, {@code workerThreads},
-     * {@code workerQueueSize}, {@code ioThreads}, {@code sseHistorySize}, {@code jwtSecret}. Durations
+     * {@code workerQueueSize}, {@code ioThreads}, {@code sseHistorySize}, {@code jwtSecret}, {@code devTokens}
+     * ({@code true}/{@code false}), {@code pageTransport} ({@code websocket}/{@code sse}). Durations
      * are ISO-8601 ({@code PT30S}) or a number with {@code ms}, {@code s}, {@code m} or {@code h}.
      */
     public static Builder fromProperties(Properties p) {
@@ -154,7 +187,17 @@ public final class ServerConfig {
         if ((v = p.getProperty("ioThreads")) != null) b.ioThreads(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("sseHistorySize")) != null) b.sseHistorySize(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("jwtSecret")) != null) b.jwtSecret(v.trim());
+        if ((v = p.getProperty("devTokens")) != null) b.devTokens(parseBoolean("devTokens", v));
+        if ((v = p.getProperty("pageTransport")) != null) b.pageTransport(PageTransport.parse(v));
         return b;
+    }
+
+    private static boolean parseBoolean(String key, String v) {
+        String t = v.trim();
+        if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(t);
+        }
+        throw new IllegalArgumentException(key + ": '" + v + "' (expected: true or false)");
     }
 
     public Builder toBuilder() {
@@ -208,6 +251,15 @@ public final class ServerConfig {
     /** The HMAC-SHA256 secret of the default JWT authenticator. Never logged. */
     public String jwtSecret() { return jwtSecret; }
 
+    /**
+     * Whether {@code POST /dev/token {"user":"ID"}} mints tokens (signed with {@link #jwtSecret()})
+     * for requests from loopback addresses, so the demo page can sign in. Development only; default
+     * off.
+     */
+    public boolean devTokens() { return devTokens; }
+    /** The transport the demo page selects first (served in {@code /config.json}). */
+    public PageTransport pageTransport() { return pageTransport; }
+
     /** Whether {@link #jwtSecret()} is still the public development secret. */
     public boolean usesDevelopmentSecret() {
         return DEFAULT_JWT_SECRET.equals(jwtSecret);
@@ -223,7 +275,8 @@ public final class ServerConfig {
                 + ", drainDeadline=" + drainDeadline + ", reconnectAfter=" + reconnectAfter + ", closeTimeout="
                 + closeTimeout + ", workerThreads=" + workerThreads + ", workerQueueSize=" + workerQueueSize
                 + ", ioThreads=" + ioThreads + ", sseHistorySize=" + sseHistorySize + ", jwtSecret="
-                + (usesDevelopmentSecret() ? "<development>" : "<redacted>") + "}";
+                + (usesDevelopmentSecret() ? "<development>" : "<redacted>") + ", devTokens=" + devTokens
+                + ", pageTransport=" + pageTransport.wireName() + "}";
     }
 
     /** Builds a {@link ServerConfig}; every setter checks its argument at once. */
@@ -249,6 +302,8 @@ public final class ServerConfig {
         private int ioThreads = DEFAULT_IO_THREADS;
         private int sseHistorySize = DEFAULT_SSE_HISTORY;
         private String jwtSecret = DEFAULT_JWT_SECRET;
+        private boolean devTokens = DEFAULT_DEV_TOKENS;
+        private PageTransport pageTransport = DEFAULT_PAGE_TRANSPORT;
 
         private Builder() {
         }
@@ -275,6 +330,8 @@ public final class ServerConfig {
             ioThreads = c.ioThreads;
             sseHistorySize = c.sseHistorySize;
             jwtSecret = c.jwtSecret;
+            devTokens = c.devTokens;
+            pageTransport = c.pageTransport;
         }
 
         public Builder host(String host) {
@@ -403,6 +460,18 @@ public final class ServerConfig {
                 throw new IllegalArgumentException("jwtSecret: " + n + " bytes (expected: >= 32 bytes)");
             }
             this.jwtSecret = jwtSecret;
+            return this;
+        }
+
+        /** Turns {@code POST /dev/token} on (development only; see {@link ServerConfig#devTokens()}). */
+        public Builder devTokens(boolean devTokens) {
+            this.devTokens = devTokens;
+            return this;
+        }
+
+        /** The transport the demo page selects first. */
+        public Builder pageTransport(PageTransport pageTransport) {
+            this.pageTransport = requireNonNull(pageTransport, "pageTransport");
             return this;
         }
 

@@ -57,4 +57,23 @@ class ServerConfigTest {
         assertThat(c.rateLimits().limit("connect")).hasValueSatisfying(l -> assertThat(l.permits()).isEqualTo(100));
         assertThatThrownBy(() -> Durations.parse("x", "soon")).hasMessageContaining("x: soon");
     }
+
+    @Test
+    void demoPageKeysAreReadFromPropertiesAndRefusedWhenBad() {
+        Properties p = new Properties();
+        p.setProperty("devTokens", "true");
+        p.setProperty("pageTransport", "SSE");
+        ServerConfig c = ServerConfig.fromProperties(p).build();
+        assertThat(c.devTokens()).isTrue();
+        assertThat(c.pageTransport()).isEqualTo(ServerConfig.PageTransport.SSE);
+        assertThat(c.toBuilder().build().pageTransport()).isEqualTo(ServerConfig.PageTransport.SSE);
+        assertThat(c.toString()).contains("devTokens=true").contains("pageTransport=sse");
+        assertThat(ServerConfig.ofDefaults().devTokens()).isFalse();
+        assertThat(ServerConfig.ofDefaults().pageTransport()).isEqualTo(ServerConfig.PageTransport.WEBSOCKET);
+        Properties bad = new Properties();
+        bad.setProperty("devTokens", "yes");
+        assertThatThrownBy(() -> ServerConfig.fromProperties(bad)).hasMessage("devTokens: 'yes' (expected: true or false)");
+        assertThatThrownBy(() -> ServerConfig.PageTransport.parse("udp"))
+                .hasMessage("pageTransport: 'udp' (expected: websocket or sse)");
+    }
 }

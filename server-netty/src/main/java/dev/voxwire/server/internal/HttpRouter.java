@@ -10,6 +10,7 @@ import dev.voxwire.core.protocol.EventTypes;
 import dev.voxwire.core.protocol.InvalidEnvelopeException;
 import dev.voxwire.core.reliability.RateLimitDecision;
 import dev.voxwire.server.Principal;
+import dev.voxwire.server.auth.JwtIssuer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -38,7 +39,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -75,7 +75,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final Set<String> WAV_TYPES = Set.of("audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave");
 
     private enum Route {
-        ROOT("GET"), LIVE("GET"), READY("GET"), METRICS("GET"), WS("GET"), WS_AUDIO("GET"),
+        ROOT("GET"), STATIC("GET"), CONFIG("GET"), DEV_TOKEN("POST"), LIVE("GET"), READY("GET"), METRICS("GET"), WS("GET"), WS_AUDIO("GET"),
         SSE_AUDIO("POST"), SSE_EVENTS("GET"), SSE_SEND("POST");
 
         final String method;
@@ -94,6 +94,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static @Nullable Route route(String path) {
         switch (path) {
             case "/": case "/index.html": return Route.ROOT;
+            case "/config.json": return Route.CONFIG;
+            case "/dev/token": return Route.DEV_TOKEN;
             case "/health/live": return Route.LIVE;
             case "/health/ready": return Route.READY;
             case "/metrics": return Route.METRICS;
@@ -103,6 +105,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             case "/sse/events": return Route.SSE_EVENTS;
             case "/sse/send": return Route.SSE_SEND;
             default:
+                if (path.startsWith("/static/") && path.indexOf('/', 8) < 0) {
+                    return Route.STATIC;
+                }
                 return path.startsWith("/ws/") && path.indexOf('/', 4) < 0 ? Route.WS : null;
         }
     }
@@ -136,7 +141,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         switch (route) {
-            case ROOT -> root(ctx, req, corsOrigin);
+            case ROOT -> asset(ctx, req, corsOrigin, "index.html");
+            case STATIC -> asset(ctx, req, corsOrigin, path.substring("/static/".length()));
+            case CONFIG -> pageConfig(ctx, req, corsOrigin);
+            case DEV_TOKEN -> devToken(ctx, req, path, origin, originOk);
             case LIVE -> send(ctx, req, corsOrigin, json(HttpResponseStatus.OK, status("UP")), false);
             case READY -> ready(ctx, req, corsOrigin);
             case METRICS -> metrics(ctx, req, corsOrigin);
@@ -533,16 +541,86 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     // ---- plain HTTP ----------------------------------------------------------------------------
 
-    private void root(ChannelHandlerContext ctx, FullHttpRequest req, @Nullable String cors) {
-        byte[] page;
-        try (InputStream in = HttpRouter.class.getResourceAsStream("/dev/voxwire/server/static/index.html")) {
-            page = in == null ? "<!doctype html><title>Voxwire</title>".getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
-        } catch (IOException e) {
-            page = "<!doctype html><title>Voxwire</title>".getBytes(StandardCharsets.UTF_8);
+    /**
+     * A file of the demo page from {@link StaticAssets}: its content type, a strong ETag and
+     * {@code Cache-Control: no-cache} (the names carry no version, so browsers revalidate; an
+     * unchanged file costs a 304).
+     */
+    private void asset(ChannelHandlerContext ctx, FullHttpRequest req, @Nullable String cors, String name) {
+        StaticAssets.Asset a = StaticAssets.get().find(name).orElse(null);
+        if (a == null) {
+            send(ctx, req, cors, json(HttpResponseStatus.NOT_FOUND,
+                    errorBody("NOT_FOUND", "no file '" + abbreviate(name) + "' under /static/", false, null)), false);
+            return;
         }
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(page));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+        boolean fresh = a.etag().equals(req.headers().get(HttpHeaderNames.IF_NONE_MATCH));
+        FullHttpResponse r = fresh
+                ? new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED)
+                : new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(a.bytes()));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType());
+        r.headers().set(HttpHeaderNames.ETAG, a.etag());
+        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        r.headers().set("X-Content-Type-Options", "nosniff");
         send(ctx, req, cors, r, false);
+    }
+
+    /** {@code GET /config.json}: what the demo page needs to know before it connects. */
+    private void pageConfig(ChannelHandlerContext ctx, FullHttpRequest req, @Nullable String cors) {
+        ObjectNode body = Events.object();
+        body.put("transport", rt.config().pageTransport().wireName());
+        body.put("devTokens", rt.config().devTokens());
+        body.put("heartbeatMs", rt.config().pingInterval().toMillis());
+        FullHttpResponse r = json(HttpResponseStatus.OK, body);
+        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        send(ctx, req, cors, r, false);
+    }
+
+    /**
+     * {@code POST /dev/token {"user":"ID"}} (development only, {@code ServerConfig.devTokens}): a
+     * one-hour JWT signed with the configured secret, for requests from a loopback address and an
+     * allowed origin. Everything else gets 404 (turned off) or 403. The token is never logged.
+     */
+    private void devToken(ChannelHandlerContext ctx, FullHttpRequest req, String path, @Nullable String origin,
+            boolean originOk) {
+        if (!rt.config().devTokens()) {
+            send(ctx, req, null, json(HttpResponseStatus.NOT_FOUND, errorBody("NOT_FOUND",
+                    "development tokens are turned off (ServerConfig.devTokens)", false, null)), false);
+            return;
+        }
+        boolean loopback = ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                && a.getAddress().isLoopbackAddress();
+        if (!originOk || !loopback) {
+            logRefused(ctx, path, !originOk ? "origin not allowed" : "not from a loopback address", null);
+            send(ctx, req, null, error(HttpResponseStatus.FORBIDDEN, ErrorCode.FORBIDDEN, !originOk
+                    ? "origin '" + abbreviate(origin) + "' is not allowed"
+                    : "development tokens are only issued to loopback clients", null), false);
+            return;
+        }
+        String user = null;
+        try {
+            JsonNode body = EnvelopeCodec.mapper().readTree(ByteBufUtil.getBytes(req.content()));
+            if (body != null && body.path("user").isTextual()) {
+                user = body.path("user").asText();
+            }
+        } catch (IOException e) {
+            user = null;
+        }
+        if (user == null || !CLIENT_ID.matcher(user).matches()) {
+            send(ctx, req, origin, error(HttpResponseStatus.BAD_REQUEST, ErrorCode.INVALID_PAYLOAD,
+                    "body must be {\"user\":\"ID\"} with ID of 1 to 128 of A-Z a-z 0-9 . _ @ - (got: '"
+                            + abbreviate(user) + "')", null), false);
+            return;
+        }
+        Duration ttl = Duration.ofHours(1);
+        ObjectNode ok = Events.object();
+        ok.put("token", JwtIssuer.of(rt.config().jwtSecret(), rt.clock()).issue(user, ttl));
+        ok.put("userId", user);
+        ok.put("expiresInMs", ttl.toMillis());
+        FullHttpResponse r = json(HttpResponseStatus.OK, ok);
+        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        log.atInfo().setMessage("development token issued").addKeyValue("event", "auth.dev-token")
+                .addKeyValue("userId", user).log();
+        send(ctx, req, origin, r, false);
     }
 
     private void ready(ChannelHandlerContext ctx, FullHttpRequest req, @Nullable String cors) {

@@ -51,6 +51,7 @@ public final class NettyServer {
 
     /** Binds; returns when the socket is listening. */
     public synchronized void start() throws InterruptedException {
+        StaticAssets.get(); // read the page's files here, not on an event loop
         native_ = Epoll.isAvailable();
         IoHandlerFactory factory = native_ ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = native_ ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
