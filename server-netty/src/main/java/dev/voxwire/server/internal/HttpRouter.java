@@ -310,7 +310,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         ch.pipeline().replace("idle", "idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
         ch.pipeline().replace(this, "ws-utf8", new io.netty.handler.codec.http.websocketx.Utf8FrameValidator(false));
         ch.pipeline().addAfter("ws-utf8", "ws-aggregator", new WebSocketFrameAggregator(rt.config().maxFrameBytes()));
-        ch.pipeline().addAfter("ws-aggregator", "ws-frames", new WebSocketFrameHandler(session, rt.config().maxMessageBytes()));
+        WebSocketFrameHandler frames = new WebSocketFrameHandler(session, rt.config().maxMessageBytes());
+        session.frames(frames);
+        ch.pipeline().addAfter("ws-aggregator", "ws-frames", frames);
         String userId = principal.userId();
         String cid = clientId;
         handshaker.handshake(ch, req).addListener((ChannelFuture f) -> {
