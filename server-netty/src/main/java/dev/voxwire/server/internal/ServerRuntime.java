@@ -7,6 +7,7 @@ import dev.voxwire.server.Authenticator;
 import dev.voxwire.server.EventHandler;
 import dev.voxwire.server.ServerConfig;
 import dev.voxwire.server.SessionListener;
+import dev.voxwire.server.rooms.RoomsHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -36,6 +37,7 @@ public final class ServerRuntime {
     private final EventRateLimiter limiter;
     private final java.util.Set<AbstractSession> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<SessionListener> listeners;
+    private @Nullable RoomsHandler rooms;
     private volatile boolean draining;
     private volatile boolean ready;
 
@@ -80,6 +82,14 @@ public final class ServerRuntime {
         this.metrics = new ServerMetrics(registry);
         this.manager = new ConnectionManagerImpl(config.maxConnectionsPerUser(), this);
         this.metrics.connections(manager, m -> m.count("websocket"), m -> m.count("sse"));
+        for (EventHandler h : handlerList) {
+            if (h instanceof RoomsHandler r) {
+                if (rooms == null) {
+                    rooms = r;
+                    this.metrics.rooms(r, RoomsHandler::roomCount);
+                }
+            }
+        }
         this.authenticator = authenticator;
         this.clock = clock;
         AtomicInteger n = new AtomicInteger();
@@ -108,6 +118,9 @@ public final class ServerRuntime {
     public void draining(boolean d) { draining = d; }
     public boolean ready() { return ready && !draining; }
     public void ready(boolean r) { ready = r; }
+
+    /** The rooms handler, when one is registered (serves the channels REST API). */
+    public @Nullable RoomsHandler rooms() { return rooms; }
 
     /** The session listeners (handlers that are listeners, then the extra ones). */
     public List<SessionListener> listeners() { return listeners; }
