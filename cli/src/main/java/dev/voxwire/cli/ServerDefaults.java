@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import dev.voxwire.server.rooms.RoomsHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,12 +30,15 @@ public final class ServerDefaults {
 
     /**
      * The event handlers {@code serve} registers. The one place to add handlers: audio analysis
-     * ({@code audio:analyze}) and the echo conversation engine ({@code conversation:message}).
+     * ({@code audio:analyze}), the echo conversation engine ({@code conversation:message}) and
+     * rooms, messages, typing and presence with the in-memory broker ({@code room:*},
+     * {@code message:*}, {@code user:typing}, {@code presence:update}, {@code /api/channels}).
      */
     public static List<EventHandler> handlers() {
         List<EventHandler> handlers = new ArrayList<>();
         handlers.add(AnalysisHandler.ofDefaults());
         handlers.add(ConversationHandler.ofDefaults());
+        handlers.add(RoomsHandler.ofDefaults());
         return handlers;
     }
 

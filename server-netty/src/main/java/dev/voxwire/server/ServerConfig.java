@@ -31,7 +31,10 @@ public final class ServerConfig {
     public static final int DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(20);
-    public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofSeconds(30);
+    /** How long a dropped session is kept for resume (WebSocket {@code session:resume}, SSE {@code Last-Event-ID}): 2 minutes. */
+    public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofMinutes(2);
+    /** Events kept per WebSocket session for {@code session:resume}: 1,000. */
+    public static final int DEFAULT_RESUME_HISTORY_SIZE = 1000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 10;
     public static final int DEFAULT_WRITE_BUFFER_LOW = 32 * 1024;
     public static final int DEFAULT_WRITE_BUFFER_HIGH = 64 * 1024;
@@ -96,6 +99,7 @@ public final class ServerConfig {
     private final int workerQueueSize;
     private final int ioThreads;
     private final int sseHistorySize;
+    private final int resumeHistorySize;
     private final String jwtSecret;
     private final boolean devTokens;
     private final PageTransport pageTransport;
@@ -129,6 +133,7 @@ public final class ServerConfig {
         this.workerQueueSize = b.workerQueueSize;
         this.ioThreads = b.ioThreads;
         this.sseHistorySize = b.sseHistorySize;
+        this.resumeHistorySize = b.resumeHistorySize;
         this.jwtSecret = b.jwtSecret;
         this.devTokens = b.devTokens;
         this.pageTransport = b.pageTransport;
@@ -150,8 +155,9 @@ public final class ServerConfig {
      * {@code connectAttemptsPerMinute}, {@code maxConnectionsPerUser}, {@code writeBufferLowWaterMark},
      * {@code writeBufferHighWaterMark}, {@code outboundQueueMaxMessages}, {@code outboundQueueMaxBytes},
      * {@code drainDeadline}, {@code reconnectAfter}, {@code closeTimeout}, {@code workerThreads},
-     * {@code workerQueueSize}, {@code ioThreads}, {@code sseHistorySize}, {@code jwtSecret}, {@code devTokens}
-     * ({@code true}/{@code false}), {@code pageTransport} ({@code websocket}/{@code sse}). Durations
+     * {@code workerQueueSize}, {@code ioThreads}, {@code sseHistorySize}, {@code resumeHistorySize},
+     * {@code messageSendPerMinute}, {@code userTypingPerMinute}, {@code presenceUpdatePerMinute}, {@code jwtSecret},
+     * {@code devTokens} ({@code true}/{@code false}), {@code pageTransport} ({@code websocket}/{@code sse}). Durations
      * are ISO-8601 ({@code PT30S}) or a number with {@code ms}, {@code s}, {@code m} or {@code h}.
      */
     public static Builder fromProperties(Properties p) {
@@ -170,7 +176,16 @@ public final class ServerConfig {
             b.allowedOrigins(origins);
         }
         if ((v = p.getProperty("connectAttemptsPerMinute")) != null) {
-            b.rateLimits(RateLimits.builder().limit("connect", Integer.parseInt(v.trim()), Duration.ofMinutes(1)).build());
+            b.rateLimits(b.rateLimits.toBuilder().limit("connect", Integer.parseInt(v.trim()), Duration.ofMinutes(1)).build());
+        }
+        if ((v = p.getProperty("messageSendPerMinute")) != null) {
+            b.rateLimits(b.rateLimits.toBuilder().limit("message:send", Integer.parseInt(v.trim()), Duration.ofMinutes(1)).build());
+        }
+        if ((v = p.getProperty("userTypingPerMinute")) != null) {
+            b.rateLimits(b.rateLimits.toBuilder().limit("user:typing", Integer.parseInt(v.trim()), Duration.ofMinutes(1)).build());
+        }
+        if ((v = p.getProperty("presenceUpdatePerMinute")) != null) {
+            b.rateLimits(b.rateLimits.toBuilder().limit("presence:update", Integer.parseInt(v.trim()), Duration.ofMinutes(1)).build());
         }
         if ((v = p.getProperty("maxConnectionsPerUser")) != null) b.maxConnectionsPerUser(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("writeBufferLowWaterMark")) != null) b.writeBufferLowWaterMark(Integer.parseInt(v.trim()));
@@ -186,6 +201,7 @@ public final class ServerConfig {
         if ((v = p.getProperty("workerQueueSize")) != null) b.workerQueueSize(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("ioThreads")) != null) b.ioThreads(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("sseHistorySize")) != null) b.sseHistorySize(Integer.parseInt(v.trim()));
+        if ((v = p.getProperty("resumeHistorySize")) != null) b.resumeHistorySize(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("jwtSecret")) != null) b.jwtSecret(v.trim());
         if ((v = p.getProperty("devTokens")) != null) b.devTokens(parseBoolean("devTokens", v));
         if ((v = p.getProperty("pageTransport")) != null) b.pageTransport(PageTransport.parse(v));
@@ -216,7 +232,11 @@ public final class ServerConfig {
     public Duration idleTimeout() { return idleTimeout; }
     /** How often the server pings WebSockets and writes SSE heartbeat comments; sent as {@code heartbeatMs}. */
     public Duration pingInterval() { return pingInterval; }
-    /** How long a detached SSE session is kept for {@code Last-Event-ID} resume; sent as {@code resumeWindowMs}. */
+    /**
+     * How long a session whose connection dropped is kept for resume (WebSocket
+     * {@code session:resume}, SSE {@code Last-Event-ID}); sent as {@code resumeWindowMs}. Zero
+     * turns WebSocket resume off.
+     */
     public Duration resumeWindow() { return resumeWindow; }
     /**
      * Browser origins allowed to connect and to receive CORS headers. Empty: same origin only
@@ -224,7 +244,10 @@ public final class ServerConfig {
      * always allowed (they do not come from a browser page).
      */
     public Set<String> allowedOrigins() { return allowedOrigins; }
-    /** Rate limits; the server uses the {@code connect} limit per remote address. */
+    /**
+     * Rate limits: {@code connect} per remote address, and per user every client event type that
+     * has a limit ({@code message:send}, {@code user:typing}, {@code presence:update} by default).
+     */
     public RateLimits rateLimits() { return rateLimits; }
     /** Most WebSocket connections plus SSE sessions one user may hold. */
     public int maxConnectionsPerUser() { return maxConnectionsPerUser; }
@@ -248,6 +271,8 @@ public final class ServerConfig {
     public int ioThreads() { return ioThreads; }
     /** Events kept per SSE session for {@code Last-Event-ID} resume. */
     public int sseHistorySize() { return sseHistorySize; }
+    /** Events kept per WebSocket session for {@code session:resume} (also bounded by {@link #resumeWindow()} in age). */
+    public int resumeHistorySize() { return resumeHistorySize; }
     /** The HMAC-SHA256 secret of the default JWT authenticator. Never logged. */
     public String jwtSecret() { return jwtSecret; }
 
@@ -274,7 +299,8 @@ public final class ServerConfig {
                 + writeBufferLowWaterMark + ".." + writeBufferHighWaterMark + ", outboundQueue=" + outboundQueue
                 + ", drainDeadline=" + drainDeadline + ", reconnectAfter=" + reconnectAfter + ", closeTimeout="
                 + closeTimeout + ", workerThreads=" + workerThreads + ", workerQueueSize=" + workerQueueSize
-                + ", ioThreads=" + ioThreads + ", sseHistorySize=" + sseHistorySize + ", jwtSecret="
+                + ", ioThreads=" + ioThreads + ", sseHistorySize=" + sseHistorySize + ", resumeHistorySize="
+                + resumeHistorySize + ", jwtSecret="
                 + (usesDevelopmentSecret() ? "<development>" : "<redacted>") + ", devTokens=" + devTokens
                 + ", pageTransport=" + pageTransport.wireName() + "}";
     }
@@ -301,6 +327,7 @@ public final class ServerConfig {
         private int workerQueueSize = DEFAULT_WORKER_QUEUE;
         private int ioThreads = DEFAULT_IO_THREADS;
         private int sseHistorySize = DEFAULT_SSE_HISTORY;
+        private int resumeHistorySize = DEFAULT_RESUME_HISTORY_SIZE;
         private String jwtSecret = DEFAULT_JWT_SECRET;
         private boolean devTokens = DEFAULT_DEV_TOKENS;
         private PageTransport pageTransport = DEFAULT_PAGE_TRANSPORT;
@@ -329,6 +356,7 @@ public final class ServerConfig {
             workerQueueSize = c.workerQueueSize;
             ioThreads = c.ioThreads;
             sseHistorySize = c.sseHistorySize;
+            resumeHistorySize = c.resumeHistorySize;
             jwtSecret = c.jwtSecret;
             devTokens = c.devTokens;
             pageTransport = c.pageTransport;
@@ -449,6 +477,12 @@ public final class ServerConfig {
 
         public Builder sseHistorySize(int sseHistorySize) {
             this.sseHistorySize = Checks.positive(sseHistorySize, "sseHistorySize");
+            return this;
+        }
+
+        /** Events kept per WebSocket session for resume; default {@value ServerConfig#DEFAULT_RESUME_HISTORY_SIZE}. */
+        public Builder resumeHistorySize(int resumeHistorySize) {
+            this.resumeHistorySize = Checks.positive(resumeHistorySize, "resumeHistorySize");
             return this;
         }
 
