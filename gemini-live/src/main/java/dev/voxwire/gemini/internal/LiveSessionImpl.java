@@ -403,8 +403,8 @@ public final class LiveSessionImpl implements LiveSession {
         for (Conn c : conns) {
             c.closeQuietly(NORMAL, "session closed");
         }
-        events.dispatch(closed);
         closeFuture.complete(closed);
+        events.dispatch(closed);
         try {
             onClosed.accept(this);
         } catch (RuntimeException e) {
