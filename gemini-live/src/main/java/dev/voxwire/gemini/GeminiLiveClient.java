@@ -2,6 +2,7 @@ package dev.voxwire.gemini;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.voxwire.core.ErrorClassifier;
 import dev.voxwire.core.ErrorCode;
 import dev.voxwire.core.ProxyOptions;
 import dev.voxwire.core.TlsOptions;
@@ -100,14 +101,20 @@ public final class GeminiLiveClient implements AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(new VoxwireException(ErrorCode.CLOSED, "the client is closed"));
         }
-        return LiveSessionImpl.connect(settings, config, listener, sessions::remove).thenApply(s -> {
+        CompletableFuture<LiveSession> result = new CompletableFuture<>();
+        LiveSessionImpl.connect(settings, config, listener, sessions::remove).whenComplete((s, err) -> {
+            if (err != null) {
+                result.completeExceptionally(ErrorClassifier.toException(err));
+                return;
+            }
             LiveSessionImpl impl = (LiveSessionImpl) s;
             sessions.add(impl);
             if (impl.isClosed()) {
                 sessions.remove(impl);
             }
-            return s;
+            result.complete(s);
         });
+        return result;
     }
 
     /** The sessions opened by this client and not yet closed. */

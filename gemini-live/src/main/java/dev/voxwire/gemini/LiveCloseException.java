@@ -8,7 +8,9 @@ import dev.voxwire.core.VoxwireException;
  * A {@link VoxwireException} for a Live connection the service closed: it keeps the WebSocket
  * close code and the service's reason (for example 1008 {@code "models/x is not found for API
  * version v1beta ..."} or 1007 {@code "API key expired. Please renew the API key."}). The
- * {@link #code()} comes from {@link ErrorClassifier#fromCloseCode(int, String)}.
+ * {@link #code()} comes from {@link ErrorClassifier#fromCloseCode(int, String)}, except that a
+ * 1008 about credentials ("invalid authentication credentials", "unregistered callers") is
+ * {@link ErrorCode#AUTH_FAILED}.
  */
 public final class LiveCloseException extends VoxwireException {
     private static final long serialVersionUID = 1L;
@@ -25,6 +27,10 @@ public final class LiveCloseException extends VoxwireException {
     /** The exception for a close with {@code closeCode} and {@code reason}. */
     public static LiveCloseException of(int closeCode, String reason, String context) {
         ErrorCode code = ErrorClassifier.fromCloseCode(closeCode, reason);
+        String r = reason.toLowerCase(java.util.Locale.ROOT);
+        if (closeCode == 1008 && (r.contains("authentication credential") || r.contains("unregistered callers"))) {
+            code = ErrorCode.AUTH_FAILED; // the service's texts for a wrong token and for no credential
+        }
         String message = context + ": Gemini Live closed the connection with " + closeCode
                 + (reason.isEmpty() ? "" : " \"" + reason + "\"") + " (" + code + ")";
         return new LiveCloseException(code, message, closeCode, reason);
