@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voxwire.core.ErrorCode;
+import dev.voxwire.core.reliability.ManualTaskScheduler;
 import dev.voxwire.core.reliability.ReconnectPolicy;
 import dev.voxwire.testkit.gemini.GeminiLiveSimulator;
 import dev.voxwire.testkit.gemini.ScriptedTurn;
@@ -260,5 +261,45 @@ class ReliabilityTest {
         assertThat(closed.errorCode()).contains(ErrorCode.SERVER_ERROR);
         client.close();
         assertThat(sim.sessions()).hasSize(3);
+    }
+    @Test
+    void theFailureBudgetResetsAfterAStablePeriod() throws Exception {
+        ManualTaskScheduler time = ManualTaskScheduler.create();
+        sim = GeminiLiveSimulator.builder().script(SimulatorScript.builder().otherwise(ScriptedTurn.builder()
+                .closeWith(1011, "Internal error occurred.").build()).build()).build().start();
+        client = GeminiLiveClient.builder().apiKey(GeminiLiveClientTest.KEY).baseUri(sim.baseUrl()).scheduler(time)
+                .reconnect(ReconnectPolicy.builder().minDelay(Duration.ofMillis(10)).maxDelay(Duration.ofMillis(10))
+                        .maxAttempts(1).stablePeriod(Duration.ofMinutes(1)).build())
+                .build();
+        EventRecorder rec = new EventRecorder();
+        LiveSession session = connect(rec);
+        await().atMost(Duration.ofSeconds(10)).until(() -> time.pendingTasks() == 1); // the stable-period timer
+
+        for (int round = 0; round < 2; round++) {
+            session.sendText("cut " + round);
+            LiveEvent.Reconnecting r = rec.next(LiveEvent.Reconnecting.class);
+            assertThat(r.attempt()).as("round %d starts the budget again", round).isEqualTo(1);
+            time.advance(r.delay());
+            rec.next(LiveEvent.Resumed.class);
+            // the attempt's outcome, then a minute of stable connection resets the budget
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                time.runDueTasks();
+                return time.nextDelay().map(d -> d.equals(Duration.ofMinutes(1))).orElse(false);
+            });
+            time.advance(Duration.ofMinutes(1));
+        }
+        // without a stable period in between, the second loss in a row spends the budget of one
+        session.sendText("cut again");
+        LiveEvent.Reconnecting r = rec.next(LiveEvent.Reconnecting.class);
+        time.advance(r.delay());
+        rec.next(LiveEvent.Resumed.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            time.runDueTasks();
+            return time.nextDelay().map(d -> d.equals(Duration.ofMinutes(1))).orElse(false);
+        });
+        session.sendText("and again");
+        LiveEvent.Closed closed = rec.next(LiveEvent.Closed.class);
+        assertThat(closed.errorCode()).contains(ErrorCode.SERVER_ERROR);
+        assertThat(closed.code()).isEqualTo(1011);
     }
 }
