@@ -290,6 +290,24 @@ class GeminiLiveClientTest {
         assertThat(client.openSessions()).isZero();
     }
 
+    @Test
+    void wssWithTheSimulatorsCertificateTrustedFromPem() throws Exception {
+        try (GeminiLiveSimulator tls = GeminiLiveSimulator.builder().tls(true).build().start()) {
+            Path pem = tls.exportCertificatePem(dir.resolve("sim.pem"));
+            try (GeminiLiveClient secure = GeminiLiveClient.builder().apiKey(KEY).baseUri(tls.baseUrl())
+                    .tls(dev.voxwire.core.TlsOptions.trusting(pem)).build();
+                 GeminiLiveClient untrusting = GeminiLiveClient.builder().apiKey(KEY).baseUri(tls.baseUrl()).build()) {
+                EventRecorder rec = new EventRecorder();
+                LiveSession session = secure.connect(textMode().build(), rec).get(15, TimeUnit.SECONDS);
+                session.sendText("over TLS");
+                assertThat(text(rec.untilTurnComplete())).isEqualTo("over TLS");
+                assertThatThrownBy(() -> untrusting.connect(textMode().build()).get(15, TimeUnit.SECONDS)).cause()
+                        .isInstanceOfSatisfying(VoxwireException.class,
+                                e -> assertThat(e.code()).isEqualTo(ErrorCode.NETWORK));
+            }
+        }
+    }
+
     private static JsonNode parse(String s) {
         try {
             return JSON.readTree(s);
