@@ -403,13 +403,13 @@ public final class LiveSessionImpl implements LiveSession {
         for (Conn c : conns) {
             c.closeQuietly(NORMAL, "session closed");
         }
-        closeFuture.complete(closed);
-        events.dispatch(closed);
         try {
             onClosed.accept(this);
         } catch (RuntimeException e) {
             log.debug("close callback failed", e);
         }
+        closeFuture.complete(closed);
+        events.dispatch(closed);
     }
 
     /** Holds the lock. */
