@@ -127,7 +127,14 @@ public final class LiveSessionImpl implements LiveSession {
                 result.completeExceptionally(new VoxwireException(ErrorCode.CLOSED,
                         "the session was closed while connecting"));
             } else {
-                session.reconnect.connected();
+                try {
+                    session.reconnect.connected();
+                } catch (RuntimeException e) {
+                    // the client's timer is shut down: the client is closing, and so is this session
+                    session.closeAsync();
+                    result.completeExceptionally(new VoxwireException(ErrorCode.CLOSED, "the client is closed"));
+                    return;
+                }
                 result.complete(session);
             }
         });
