@@ -39,8 +39,7 @@ public final class Main {
                 "transport-websocket (issue #5)"));
         c.put("token", new TokenCommand(System::getenv));
         c.put("simulate-gemini", new SimulateGeminiCommand());
-        c.put("live", Unavailable.of("talk to Gemini Live (or the simulator); print events as JSON lines",
-                "voxwire live --file a.wav [--text \"...\"] [--simulator]", "gemini-live (issue #7)"));
+        c.put("live", new LiveCommand(System::getenv));
         return c;
     }
 
