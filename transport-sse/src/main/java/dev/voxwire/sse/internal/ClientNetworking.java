@@ -60,12 +60,13 @@ public final class ClientNetworking {
     }
 
     /**
-     * Where the socket connects: the proxy, or the target itself. With a proxy the target stays
-     * unresolved, so the proxy resolves it.
+     * The address to pass to {@code Bootstrap.connect}: the target. With a proxy it stays
+     * unresolved (the proxy resolves it; the bootstrap needs the no-op resolver) and the proxy
+     * handler connects to the proxy instead.
      */
     public SocketAddress connectAddress(String host, int port) {
         if (proxied()) {
-            return proxy.address().orElseThrow();
+            return InetSocketAddress.createUnresolved(host, port);
         }
         return new InetSocketAddress(host, port);
     }
