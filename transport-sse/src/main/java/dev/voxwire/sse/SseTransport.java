@@ -275,9 +275,7 @@ public final class SseTransport implements AudioTransport {
 
     /** POST connections opened so far (the keep-alive pool reuses them). */
     public long postConnectionsOpened() {
-        CompletableFuture<Long> f = new CompletableFuture<>();
-        onLoop(() -> f.complete(pool.opened()));
-        return f.join();
+        return pool.opened();
     }
 
     // ------------------------------------------------------------------ connect

@@ -43,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  * Keep-alive HTTP/1.1 connections for {@code POST}s to one server, all on one event loop: an
  * exchange takes an idle connection (or opens one), and a connection whose response allows
  * keep-alive goes back to the idle list. Idle connections are closed after {@code idleTimeout}
- * (before the server's own idle timeout would). Confined to its event loop: call every method on it.
+ * (before the server's own idle timeout would). Confined to its event loop: call every method but {@link #opened()} on it.
  */
 public final class PostPool {
     private static final int MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -59,7 +59,7 @@ public final class PostPool {
     private final Duration connectTimeout;
     private final Duration idleTimeout;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
-    private long opened;
+    private volatile long opened;
     private boolean closed;
 
     /** A pool; every channel it opens is added to {@code channels} (so the owner can close them all). */
@@ -114,7 +114,7 @@ public final class PostPool {
     }
 
     private ChannelFuture connect() {
-        opened++;
+        opened = opened + 1; // event loop only; volatile for readers elsewhere
         Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
