@@ -604,6 +604,10 @@ public final class SseTransport implements AudioTransport {
                 lastSeq = -1;
             }
         }
+        if (config.wireLog() && log.isDebugEnabled()) {
+            log.debug("sse <- {} seq={} requestId={} ({} chars)", env.type(), env.seq(), env.requestId().orElse(null),
+                    event.data().length());
+        }
         Long seq = env.seq();
         if (seq == null && !event.lastEventId().isEmpty()) {
             try {
@@ -730,6 +734,9 @@ public final class SseTransport implements AudioTransport {
         h.put(SESSION_HEADER, requireNonNull(sessionId));
         CompletableFuture<Void> written = new CompletableFuture<>();
         written.thenRun(() -> p.sent.complete(null));
+        if (config.wireLog() && log.isDebugEnabled()) {
+            log.debug("sse -> {} id={} ({} bytes)", p.request.type(), p.id, p.bytes.length);
+        }
         pool.post(SseEndpoints.SEND, h, p.bytes, written).whenComplete((r, e) -> onLoop(() -> {
             postsInFlight--;
             if (e != null) {
