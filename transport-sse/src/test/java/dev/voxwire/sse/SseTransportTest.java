@@ -175,6 +175,35 @@ class SseTransportTest {
     }
 
     @Test
+    void idlePostConnectionsAreClosedAfterThePoolIdleTimeout() {
+        SseTransport t = SseTransport.builder(fixture.config().build()).poolIdleTimeout(Duration.ofMillis(200)).build();
+        transports.add(t);
+        get(t.connect());
+        get(t.send("conversation:message", ServerFixture.payload().put("content", "one")).result());
+        assertThat(t.postConnectionsOpened()).isEqualTo(1);
+        await().atMost(WAIT).until(() -> fixture.proxy.connectionCount() == 1); // only the event stream
+        assertThat(t.state()).as("the event stream stays").isEqualTo(ConnectionState.CONNECTED);
+        get(t.send("conversation:message", ServerFixture.payload().put("content", "two")).result());
+        assertThat(t.postConnectionsOpened()).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentPostsUseAtMostTheConfiguredNumberOfConnections() {
+        SseTransport t = SseTransport.builder(fixture.config().option(SseTransport.OPTION_MAX_CONCURRENT_POSTS, "3").build())
+                .build();
+        transports.add(t);
+        get(t.connect());
+        List<RequestHandle> handles = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            handles.add(t.send("conversation:message", ServerFixture.payload().put("content", "n" + i)));
+        }
+        for (int i = 0; i < handles.size(); i++) {
+            assertThat(get(handles.get(i).result()).payload().path("content").asText()).contains("n" + i);
+        }
+        assertThat(t.postConnectionsOpened()).isBetween(1L, 3L);
+    }
+
+    @Test
     void aWrongTokenFailsFastWithAuthFailedAfterOneAttempt() {
         RecordingListener recorder = RecordingListener.create();
         long before = fixture.proxy.totalConnections();
