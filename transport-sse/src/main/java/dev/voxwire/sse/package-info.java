@@ -1,5 +1,7 @@
 /**
- * Voxwire transport-sse. See the module README.
+ * The Server-Sent Events transport of Voxwire: {@link dev.voxwire.sse.SseTransport} (provider
+ * {@code sse}, {@link dev.voxwire.sse.SseTransportProvider}) and the streaming WHATWG
+ * {@code text/event-stream} parser {@link dev.voxwire.sse.SseParser}.
  */
 @NullMarked
 package dev.voxwire.sse;
