@@ -3,23 +3,23 @@ package dev.voxwire.cli;
 import dev.voxwire.server.ServerConfig;
 import dev.voxwire.server.VoxwireServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 
 /**
  * {@code voxwire serve [--port 8080] [--host 127.0.0.1] [--config FILE]}: runs the server with
- * embedded defaults, prints its URLs, and drains gracefully on Ctrl-C. The config file is a
- * properties file with the keys of {@link ServerConfig#fromProperties}; {@code VOXWIRE_JWT_SECRET}
- * overrides its {@code jwtSecret}.
+ * embedded defaults, prints its URLs, and drains gracefully on Ctrl-C. The configuration is
+ * {@link ServerDefaults#config}: the defaults, the properties file of {@code --config} (keys of
+ * {@link ServerConfig#fromProperties}), {@code VOXWIRE_JWT_SECRET}, then {@code --port} and
+ * {@code --host}.
  */
 final class ServeCommand implements Main.Command {
+    static final Set<String> OPTIONS = Set.of("--port", "--host", "--config");
+
     private final Function<String, String> env;
 
     ServeCommand(Function<String, String> env) {
@@ -38,13 +38,11 @@ final class ServeCommand implements Main.Command {
 
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        VoxwireServer server;
-        try {
-            server = start(args, out);
-        } catch (Args.UsageException | IllegalArgumentException e) {
-            err.println("voxwire serve: " + e.getMessage());
+        Optional<ServerConfig> config = Args.orUsage("serve", usage(), err, () -> config(args));
+        if (config.isEmpty()) {
             return Main.EXIT_USAGE;
         }
+        VoxwireServer server = start(config.get(), out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -54,14 +52,22 @@ final class ServeCommand implements Main.Command {
         return 0;
     }
 
+    /** The configuration the arguments ask for; usage errors as {@link Args.UsageException}. */
+    ServerConfig config(String[] args) throws IOException {
+        Args a = Args.parse(args, OPTIONS);
+        ServerConfig.Builder b = ServerDefaults.config(a.path("--config"), env).toBuilder();
+        a.port("--port").ifPresent(b::port);
+        a.get("--host").ifPresent(b::host);
+        return b.build();
+    }
+
     /** Starts the server and prints its URLs (tests call this and close the server themselves). */
     VoxwireServer start(String[] args, PrintStream out) throws IOException {
-        Args a = Args.parse(args, Set.of("--port", "--host", "--config"));
-        ServerConfig config = config(a.get("--config").map(Path::of).orElse(null), env);
-        ServerConfig.Builder b = config.toBuilder();
-        a.get("--port").ifPresent(p -> b.port(parsePort(p)));
-        a.get("--host").ifPresent(b::host);
-        VoxwireServer server = VoxwireServer.builder().config(b.build()).handlers(ServerDefaults.handlers()).build().start();
+        return start(config(args), out);
+    }
+
+    private static VoxwireServer start(ServerConfig config, PrintStream out) {
+        VoxwireServer server = VoxwireServer.builder().config(config).handlers(ServerDefaults.handlers()).build().start();
         String host = server.config().host().equals("0.0.0.0") ? "localhost" : server.config().host();
         String http = "http://" + host + ":" + server.port();
         String ws = "ws://" + host + ":" + server.port();
@@ -79,29 +85,5 @@ final class ServeCommand implements Main.Command {
         out.println("Ctrl-C drains and stops.");
         out.flush();
         return server;
-    }
-
-    private static int parsePort(String p) {
-        try {
-            return Integer.parseInt(p);
-        } catch (NumberFormatException e) {
-            throw new Args.UsageException("--port: '" + p + "' (expected: a number 0..65535)");
-        }
-    }
-
-    /** The configuration: defaults, then the file, then {@code VOXWIRE_JWT_SECRET}. */
-    static ServerConfig config(Path file, Function<String, String> env) throws IOException {
-        Properties p = new Properties();
-        if (file != null) {
-            try (InputStream in = Files.newInputStream(file)) {
-                p.load(in);
-            }
-        }
-        ServerConfig.Builder b = ServerConfig.fromProperties(p);
-        String secret = env.apply("VOXWIRE_JWT_SECRET");
-        if (secret != null && !secret.isBlank()) {
-            b.jwtSecret(secret);
-        }
-        return b.build();
     }
 }

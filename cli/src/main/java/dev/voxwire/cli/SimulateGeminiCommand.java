@@ -3,6 +3,8 @@ package dev.voxwire.cli;
 import dev.voxwire.testkit.gemini.GeminiLiveSimulator;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -34,45 +36,32 @@ final class SimulateGeminiCommand implements Main.Command {
         return "voxwire simulate-gemini [--port 9000] [--host 127.0.0.1] [--api-key KEY] [--tls] [--export-cert FILE]";
     }
 
+    /** What the options ask for. */
+    private record Options(GeminiLiveSimulator.Builder builder, boolean keyRequired, Optional<Path> exportCert) {
+    }
+
+    private static Options options(String[] args) {
+        Args a = Args.parse(args, Set.of("--port", "--host", "--api-key", "--export-cert"), Set.of("--tls"));
+        GeminiLiveSimulator.Builder b = GeminiLiveSimulator.builder().port(a.port("--port").orElse(DEFAULT_PORT));
+        a.get("--host").ifPresent(b::host);
+        a.get("--api-key").ifPresent(b::requireApiKey);
+        Optional<Path> exportCert = a.path("--export-cert");
+        if (exportCert.isPresent() && !a.flag("--tls")) {
+            throw new Args.UsageException("--export-cert needs --tls");
+        }
+        b.tls(a.flag("--tls"));
+        return new Options(b, a.get("--api-key").isPresent(), exportCert);
+    }
+
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) {
-        GeminiLiveSimulator.Builder b = GeminiLiveSimulator.builder().port(DEFAULT_PORT);
-        boolean tls = false;
-        boolean keyRequired = false;
-        Path exportCert = null;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--port":
-                        b.port(parsePort(value(args, ++i, a)));
-                        break;
-                    case "--host":
-                        b.host(value(args, ++i, a));
-                        break;
-                    case "--api-key":
-                        b.requireApiKey(value(args, ++i, a));
-                        keyRequired = true;
-                        break;
-                    case "--tls":
-                        tls = true;
-                        break;
-                    case "--export-cert":
-                        exportCert = Path.of(value(args, ++i, a));
-                        break;
-                    default:
-                        throw new IllegalArgumentException("unknown option '" + a + "'");
-                }
-            }
-            if (exportCert != null && !tls) {
-                throw new IllegalArgumentException("--export-cert needs --tls");
-            }
-        } catch (IllegalArgumentException e) {
-            err.println("voxwire simulate-gemini: " + e.getMessage());
-            err.println("usage: " + usage());
+        Optional<Options> options = Args.orUsage("simulate-gemini", usage(), err, () -> options(args));
+        if (options.isEmpty()) {
             return Main.EXIT_USAGE;
         }
-        b.tls(tls);
+        GeminiLiveSimulator.Builder b = options.get().builder();
+        boolean keyRequired = options.get().keyRequired();
+        Path exportCert = options.get().exportCert().orElse(null);
         GeminiLiveSimulator sim = b.build().start();
         Thread hook = new Thread(() -> stop.complete(null), "voxwire-simulate-gemini-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -96,21 +85,6 @@ final class SimulateGeminiCommand implements Main.Command {
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is already stopping
             }
-        }
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int parsePort(String s) {
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--port: '" + s + "' (expected: 0..65535)");
         }
     }
 }

@@ -78,7 +78,7 @@ class ServeAndTokenCommandTest {
         Files.writeString(file, "port=0\njwtSecret=" + secret + "\n");
         String token = token(Map.of(), "--user", "file-user", "--config", file.toString());
         assertThat(JwtAuthenticator.of(secret).authenticate(token).userId()).isEqualTo("file-user");
-        assertThat(ServeCommand.config(file, k -> null).port()).isZero();
+        assertThat(ServerDefaults.config(java.util.Optional.of(file), k -> null).port()).isZero();
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Serves {@code audio:analyze}: payload {@code {format?: "wav"|"pcm16", sampleRate?, channels?,
@@ -217,8 +218,9 @@ public final class AnalysisHandler implements EventHandler {
                 return;
             } catch (RuntimeException e) {
                 if (!ctx.isCancelled()) {
-                    log.warn("analyzer {} failed on request {}: {}", analyzer.name(), ctx.requestId(),
-                            e.getClass().getName());
+                    logged(log.atWarn().setMessage("analyzer {} failed on request {}: {}").addArgument(analyzer.name())
+                            .addArgument(ctx.requestId()).addArgument(e.getClass().getName()), ctx, "analysis.analyzer-failed",
+                            Map.of("analyzer", analyzer.name(), "exception", e.getClass().getName())).log();
                     ctx.fail(ErrorCode.ENGINE_ERROR, "the " + analyzer.name() + " analyzer failed; try again later");
                 }
                 return;
@@ -240,7 +242,9 @@ public final class AnalysisHandler implements EventHandler {
             }
             ctx.complete(EventTypes.ANALYSIS_RESULT, result);
         } catch (RuntimeException e) {
-            log.error("audio analysis failed unexpectedly on request {}", ctx.requestId(), e);
+            logged(log.atError().setMessage("audio analysis failed unexpectedly on request {}")
+                    .addArgument(ctx.requestId()), ctx, "analysis.failed", Map.of())
+                    .setCause(e).log();
             ctx.fail(ErrorCode.SERVER_ERROR, "the audio analysis failed unexpectedly; try again later");
         }
     }
@@ -313,6 +317,17 @@ public final class AnalysisHandler implements EventHandler {
             throw new VoxwireException(ErrorCode.UNSUPPORTED_AUDIO, "duration: "
                     + Duration.ofMillis(frames * 1000L / rate) + " (expected: at most " + maxDuration + ")");
         }
+    }
+
+    /** {@code b} with {@code event}, {@code userId}, {@code clientId} (when present) and {@code metadata}. */
+    private static LoggingEventBuilder logged(LoggingEventBuilder b, RequestContext ctx, String event,
+            Map<String, Object> extra) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("requestId", ctx.requestId());
+        metadata.putAll(extra);
+        b.addKeyValue("event", event).addKeyValue("userId", ctx.session().userId());
+        ctx.session().clientId().ifPresent(c -> b.addKeyValue("clientId", c));
+        return b.addKeyValue("metadata", metadata);
     }
 
     private static ObjectNode progress(String stage, double progress) {

@@ -18,7 +18,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Serves {@code conversation:message {content}}: one user message in the thread of the session's
@@ -193,7 +196,8 @@ public final class ConversationHandler implements EventHandler, AutoCloseable {
         try {
             return scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            log.warn("conversation timer rejected a task (handler closed?)");
+            log.atWarn().setMessage("conversation timer rejected a task (handler closed?)")
+                    .addKeyValue("event", "conversation.timer-rejected").log();
             return null;
         }
     }
@@ -303,7 +307,9 @@ public final class ConversationHandler implements EventHandler, AutoCloseable {
                 }
                 f.whenComplete(this::onEngineDone);
             } catch (RuntimeException e) {
-                log.error("conversation failed unexpectedly on thread {} (request {})", threadId, ctx.requestId(), e);
+                logged(log.atError().setMessage("conversation failed unexpectedly on thread {} (request {})")
+                        .addArgument(threadId).addArgument(ctx.requestId()), "conversation.failed", Map.of())
+                        .setCause(e).log();
                 ctx.fail(ErrorCode.SERVER_ERROR, "the conversation failed unexpectedly; try again later");
                 finish();
             }
@@ -335,7 +341,9 @@ public final class ConversationHandler implements EventHandler, AutoCloseable {
                 payload.put("threadId", threadId);
                 ctx.complete(EventTypes.CONVERSATION_REPLY, payload);
             } catch (RuntimeException e) {
-                log.error("conversation failed unexpectedly on thread {} (request {})", threadId, ctx.requestId(), e);
+                logged(log.atError().setMessage("conversation failed unexpectedly on thread {} (request {})")
+                        .addArgument(threadId).addArgument(ctx.requestId()), "conversation.failed", Map.of())
+                        .setCause(e).log();
                 ctx.fail(ErrorCode.SERVER_ERROR, "the conversation failed unexpectedly; try again later");
             } finally {
                 finish();
@@ -346,14 +354,16 @@ public final class ConversationHandler implements EventHandler, AutoCloseable {
             engineFailures.incrementAndGet();
             if (cause instanceof TimeoutException) {
                 count(ENGINE_FAILURES_METRIC, "reason", "timeout");
-                log.warn("conversation engine did not answer within {} on thread {} (request {})",
-                        replyTimeout, threadId, ctx.requestId());
+                logged(log.atWarn().setMessage("conversation engine did not answer within {} on thread {} (request {})")
+                        .addArgument(replyTimeout).addArgument(threadId).addArgument(ctx.requestId()),
+                        "conversation.engine-timeout", Map.of("timeoutMs", replyTimeout.toMillis())).log();
                 ctx.fail(ErrorCode.ENGINE_ERROR, ENGINE_TIMEOUT_MESSAGE);
                 return;
             }
             count(ENGINE_FAILURES_METRIC, "reason", "error");
-            log.warn("conversation engine failed on thread {} (request {}): {}", threadId, ctx.requestId(),
-                    cause.getClass().getName());
+            logged(log.atWarn().setMessage("conversation engine failed on thread {} (request {}): {}").addArgument(threadId)
+                    .addArgument(ctx.requestId()).addArgument(cause.getClass().getName()), "conversation.engine-failed",
+                    Map.of("exception", cause.getClass().getName())).log();
             if (cause instanceof VoxwireException && cause.getMessage() != null) {
                 ctx.fail(((VoxwireException) cause).code(), cause.getMessage());
             } else {
@@ -382,8 +392,26 @@ public final class ConversationHandler implements EventHandler, AutoCloseable {
         private void storeFailed(String operation, RuntimeException e) {
             storeFailures.incrementAndGet();
             count(STORE_FAILURES_METRIC, "operation", operation);
-            log.warn("conversation store {} failed for thread {} (request {}); going on without it: {}",
-                    operation, threadId, ctx.requestId(), e.getClass().getName());
+            logged(log.atWarn().setMessage("conversation store {} failed for thread {} (request {}); going on without it: {}")
+                    .addArgument(operation).addArgument(threadId).addArgument(ctx.requestId())
+                    .addArgument(e.getClass().getName()),
+                    "conversation.store-failed", Map.of("operation", operation, "exception", e.getClass().getName()))
+                    .log();
+        }
+
+        /**
+         * {@code b} with the structured fields of this exchange: {@code event}, {@code userId},
+         * {@code clientId} when the session has one, and {@code metadata} (thread and request ids
+         * plus {@code extra}). Never the message or the reply.
+         */
+        private LoggingEventBuilder logged(LoggingEventBuilder b, String event, Map<String, Object> extra) {
+            Map<String, Object> metadata = new LinkedHashMap<>();
+            metadata.put("threadId", threadId);
+            metadata.put("requestId", ctx.requestId());
+            metadata.putAll(extra);
+            b.addKeyValue("event", event).addKeyValue("userId", ctx.session().userId());
+            ctx.session().clientId().ifPresent(c -> b.addKeyValue("clientId", c));
+            return b.addKeyValue("metadata", metadata);
         }
 
         private void finish() {

@@ -225,7 +225,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             why = e.getMessage();
         } catch (RuntimeException e) {
             log.atWarn().setMessage("authenticator failed").addKeyValue("event", "auth.error")
-                    .addKeyValue("metadata", e.getClass().getName()).log();
+                    .addKeyValue("metadata", Map.of("exception", e.getClass().getName())).log();
             why = "token rejected";
         }
         rt.metrics().authFailure("invalid");
@@ -322,8 +322,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         handshaker.handshake(ch, req).addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 session.start();
-                log.atInfo().setMessage("websocket connected").addKeyValue("event", "connection.opened")
-                        .addKeyValue("userId", userId).addKeyValue("clientId", cid)
+                LogFields.optional(log.atInfo().setMessage("websocket connected").addKeyValue("event", "connection.opened")
+                        .addKeyValue("userId", userId), "clientId", cid)
                         .addKeyValue("metadata", Map.of("sessionId", session.sessionId(), "transport", "websocket",
                                 "endpoint", path))
                         .log();
@@ -661,7 +661,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private void logRefused(ChannelHandlerContext ctx, String path, String why, @Nullable String userId) {
-        log.atInfo().setMessage("handshake refused").addKeyValue("event", "auth.refused").addKeyValue("userId", userId)
+        LogFields.optional(log.atInfo().setMessage("handshake refused").addKeyValue("event", "auth.refused"), "userId", userId)
                 .addKeyValue("metadata", Map.of("path", path, "reason", why, "remote", remoteIp(ctx.channel()))).log();
     }
 

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,9 +88,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
-            log.atInfo().setMessage("closing idle connection").addKeyValue("event", "connection.idle")
-                    .addKeyValue("userId", session.userId()).addKeyValue("clientId", session.clientId().orElse(null))
-                    .log();
+            LogFields.optional(log.atInfo().setMessage("closing idle connection").addKeyValue("event", "connection.idle")
+                    .addKeyValue("userId", session.userId()), "clientId", session.clientId().orElse(null)).log();
             session.closeWith(ErrorCode.CloseCodes.GOING_AWAY, "idle timeout");
             return;
         }
@@ -114,7 +114,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             int code = e.closeStatus() == null ? ErrorCode.CloseCodes.PROTOCOL_ERROR : e.closeStatus().code();
             session.closeWith(code, e.closeStatus() == null ? "protocol error" : e.closeStatus().reasonText());
             log.atDebug().setMessage("protocol violation").addKeyValue("event", "connection.protocol-error")
-                    .addKeyValue("userId", session.userId()).addKeyValue("metadata", cause.getMessage()).log();
+                    .addKeyValue("userId", session.userId())
+                    .addKeyValue("metadata", Map.of("reason", String.valueOf(cause.getMessage()))).log();
         } else {
             log.atDebug().setMessage("connection error").addKeyValue("event", "connection.error")
                     .addKeyValue("userId", session.userId()).setCause(cause).log();

@@ -267,6 +267,12 @@ class ConversationHandlerTest {
         assertThat(logs.list).singleElement().satisfies(e -> {
             assertThat(e.getFormattedMessage()).doesNotContain("hunter2");
             assertThat(e.getThrowableProxy()).isNull();
+            java.util.Map<String, Object> kv = new java.util.HashMap<>();
+            e.getKeyValuePairs().forEach(p -> kv.put(p.key, p.value));
+            assertThat(kv).containsEntry("event", "conversation.engine-failed").containsEntry("userId", "alice")
+                    .containsEntry("clientId", "c-1");
+            assertThat(kv.get("metadata")).asString().contains("threadId=c-1").contains("requestId=m-1")
+                    .doesNotContain("hunter2");
         });
     }
 
