@@ -46,7 +46,11 @@ final class ServeCommand implements Main.Command {
         if (config.isEmpty()) {
             return Main.EXIT_USAGE;
         }
-        VoxwireServer server = start(config.get(), out);
+        Optional<VoxwireServer> started = Args.orUsage("serve", usage(), err, () -> start(config.get(), out));
+        if (started.isEmpty()) {
+            return Main.EXIT_USAGE;
+        }
+        VoxwireServer server = started.get();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -81,8 +85,16 @@ final class ServeCommand implements Main.Command {
         return start(config(args), out);
     }
 
-    private static VoxwireServer start(ServerConfig config, PrintStream out) {
-        VoxwireServer server = VoxwireServer.builder().config(config).handlers(ServerDefaults.handlers()).build().start();
+    private VoxwireServer start(ServerConfig config, PrintStream out) {
+        LiveBackends live = LiveBackends.create(env);
+        VoxwireServer server;
+        try {
+            server = VoxwireServer.builder().config(config).handlers(ServerDefaults.handlers())
+                    .handler(live.handler()).listener(live).build().start();
+        } catch (RuntimeException e) {
+            live.close();
+            throw e;
+        }
         String host = server.config().host().equals("0.0.0.0") ? "localhost" : server.config().host();
         String http = "http://" + host + ":" + server.port();
         String ws = "ws://" + host + ":" + server.port();
@@ -92,6 +104,7 @@ final class ServeCommand implements Main.Command {
                 "websocket", ws + "/ws  " + ws + "/ws/{clientId}  " + ws + "/ws/audio-analysis",
                 "sse", http + "/sse/events  " + http + "/sse/send  " + http + "/sse/audio-analysis",
                 "health", http + "/health/live  " + http + "/health/ready",
+                "live", ws + "/ws/live  (backend: " + live.description() + ")",
                 "metrics", http + "/metrics").entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
             out.printf("  %-10s %s%n", e.getKey(), e.getValue());
         }

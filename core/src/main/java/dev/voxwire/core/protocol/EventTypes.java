@@ -63,6 +63,7 @@ public final class EventTypes {
     public static final String LIVE_TRANSCRIPT = "live:transcript";
     public static final String LIVE_TURN_COMPLETE = "live:turn-complete";
     public static final String LIVE_INTERRUPTED = "live:interrupted";
+    public static final String LIVE_ENDED = "live:ended";
 
     /** The JSON kind a payload field must have. {@code BASE64} is a string of valid base64. */
     public enum Kind {
@@ -168,7 +169,7 @@ public final class EventTypes {
         b.register(MESSAGE_DELIVERED, true, Set.of(), Field.required("messageId", Kind.STRING));
         b.register(USER_TYPING, true, Set.of(), Field.required("typing", Kind.BOOLEAN));
         b.register(PRESENCE_UPDATE, false, Set.of(), Field.required("status", Kind.STRING));
-        b.register(LIVE_START, false, Set.of(LIVE_READY), Field.optional("responseModalities", Kind.ARRAY),
+        b.register(LIVE_START, false, Set.of(LIVE_ENDED), Field.optional("responseModalities", Kind.ARRAY),
                 Field.optional("systemInstruction", Kind.STRING), Field.optional("model", Kind.STRING));
         b.register(LIVE_AUDIO, false, Set.of(), Field.required("data", Kind.BASE64),
                 Field.optional("sampleRate", Kind.INTEGER));

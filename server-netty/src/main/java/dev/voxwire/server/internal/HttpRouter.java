@@ -76,11 +76,13 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
     private static final Set<String> AUDIO_TYPES = Set.of(EventTypes.AUDIO_ANALYZE);
+    private static final Set<String> LIVE_TYPES = Set.of(EventTypes.LIVE_START, EventTypes.LIVE_AUDIO,
+            EventTypes.LIVE_TEXT, EventTypes.LIVE_END);
     private static final Set<String> WAV_TYPES = Set.of("audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave");
 
     private enum Route {
         ROOT("GET"), STATIC("GET"), CONFIG("GET"), DEV_TOKEN("POST"), LIVE("GET"), READY("GET"), METRICS("GET"),
-        WS("GET"), WS_AUDIO("GET"), SSE_AUDIO("POST"), SSE_EVENTS("GET"), SSE_SEND("POST"),
+        WS("GET"), WS_AUDIO("GET"), WS_LIVE("GET"), SSE_AUDIO("POST"), SSE_EVENTS("GET"), SSE_SEND("POST"),
         CHANNELS("GET, POST"), CHANNEL("PATCH, DELETE"), CHANNEL_MEMBERS("GET");
 
         final String method;
@@ -115,6 +117,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             case "/metrics": return Route.METRICS;
             case "/ws": return Route.WS;
             case "/ws/audio-analysis": return Route.WS_AUDIO;
+            case "/ws/live": return Route.WS_LIVE;
             case "/sse/audio-analysis": return Route.SSE_AUDIO;
             case "/sse/events": return Route.SSE_EVENTS;
             case "/sse/send": return Route.SSE_SEND;
@@ -194,7 +197,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             send(ctx, req, cors, r, true);
             return;
         }
-        boolean opensConnection = route == Route.WS || route == Route.WS_AUDIO || route == Route.SSE_EVENTS
+        boolean opensConnection = route == Route.WS || route == Route.WS_AUDIO || route == Route.WS_LIVE
+                || route == Route.SSE_EVENTS
                 || route == Route.SSE_AUDIO;
         if (opensConnection) {
             RateLimitDecision d = rt.limiter().tryAcquire(remoteIp(ctx.channel()), "connect");
@@ -210,7 +214,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 return;
             }
         }
-        boolean ws = route == Route.WS || route == Route.WS_AUDIO;
+        boolean ws = route == Route.WS || route == Route.WS_AUDIO || route == Route.WS_LIVE;
         if (ws && !isUpgrade(req)) {
             send(ctx, req, cors, error(HttpResponseStatus.UPGRADE_REQUIRED, ErrorCode.PROTOCOL,
                     path + " is a WebSocket endpoint (expected: an Upgrade: websocket request)", null), false);
@@ -221,7 +225,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         switch (route) {
-            case WS, WS_AUDIO -> upgrade(ctx, req, route, path, principal);
+            case WS, WS_AUDIO, WS_LIVE -> upgrade(ctx, req, route, path, principal);
             case SSE_EVENTS -> sseEvents(ctx, req, qs, principal, cors);
             case SSE_SEND -> sseSend(ctx, req, qs, principal, cors);
             case SSE_AUDIO -> sseAudio(ctx, req, qs, principal, cors);
@@ -334,7 +338,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         Channel ch = ctx.channel();
         WsSession session = new WsSession(rt, ch, ServerRuntime.newSessionId(), principal.userId(), clientId, path,
-                route == Route.WS_AUDIO ? AUDIO_TYPES : null);
+                route == Route.WS_AUDIO ? AUDIO_TYPES : route == Route.WS_LIVE ? LIVE_TYPES : null);
         if (!rt.manager().tryAdd(session)) {
             session.discard();
             tooManyConnections(ctx, req, principal, null);
