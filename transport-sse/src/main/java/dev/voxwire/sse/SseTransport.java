@@ -71,7 +71,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
@@ -113,6 +115,8 @@ public final class SseTransport implements AudioTransport {
     public static final String NAME = "sse";
     /** Header carrying the SSE session id. */
     public static final String SESSION_HEADER = "X-Voxwire-Session";
+    /** How long {@link #closeAsync()} waits for the server to confirm the end of the session. */
+    public static final Duration END_SESSION_TIMEOUT = Duration.ofSeconds(2);
     /** {@link TransportConfig#option} naming the longest SSE line accepted, in bytes. */
     public static final String OPTION_MAX_LINE_BYTES = "sse.maxLineBytes";
     /** {@link TransportConfig#option} naming how many POSTs may be in flight at once. */
@@ -938,13 +942,35 @@ public final class SseTransport implements AudioTransport {
             if (c != null) {
                 c.completeExceptionally(new VoxwireException(ErrorCode.CLOSED, "transport closed while connecting"));
             }
-            release(new VoxwireException(ErrorCode.CLOSED, "transport closed")).whenComplete((ok, e) -> onLoop(() -> {
-                sm.transitionTo(ConnectionState.CLOSED, null);
-                dispatcher.dispatch(new TransportEvent.Closed(null, "closed by the application"));
-                f.complete(null);
-            }));
+            endSession().whenComplete((ended, ignored) -> onLoop(() ->
+                    release(new VoxwireException(ErrorCode.CLOSED, "transport closed")).whenComplete((ok, e) -> onLoop(() -> {
+                        sm.transitionTo(ConnectionState.CLOSED, null);
+                        dispatcher.dispatch(new TransportEvent.Closed(null, "closed by the application"));
+                        f.complete(null);
+                    }))));
         });
         return f;
+    }
+
+    /**
+     * Tells the server the session is over ({@code DELETE /sse/events}), so that it is not kept for
+     * resume; completes (never exceptionally) when answered, on failure, or after
+     * {@link #END_SESSION_TIMEOUT}. Event loop.
+     */
+    private CompletableFuture<Void> endSession() {
+        String sid = sessionId;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (sid == null) {
+            done.complete(null);
+            return done;
+        }
+        Map<String, String> h = authHeaders();
+        h.put(SESSION_HEADER, sid);
+        pool.delete(SseEndpoints.EVENTS, h).whenComplete((r, e) -> done.complete(null));
+        ScheduledFuture<?> timeout = loop.schedule(() -> done.complete(null), END_SESSION_TIMEOUT.toMillis(),
+                TimeUnit.MILLISECONDS);
+        done.whenComplete((x, e) -> timeout.cancel(false));
+        return done;
     }
 
     /** Gives up for good with {@code code}: FAILED, everything released, then {@code Closed}. */

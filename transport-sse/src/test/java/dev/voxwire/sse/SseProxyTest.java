@@ -42,7 +42,9 @@ class SseProxyTest {
             Envelope reply = get(t.send("conversation:message", ServerFixture.payload().put("content", "proxied")).result());
             assertThat(reply.payload().path("content").asText()).contains("proxied");
         }
-        assertThat(proxy.targets).as("one tunnel for the stream, one for the POSTs").containsExactly(target, target);
+        // a tunnel for the stream, one for the POSTs (the closing DELETE /sse/events may need another
+        // when it races the last POST's response): every one to the server
+        assertThat(proxy.targets).as("tunnels").hasSizeBetween(2, 3).containsOnly(target);
         String basic = "Basic " + Base64.getEncoder().encodeToString("proxy-user:proxy-secret".getBytes(StandardCharsets.UTF_8));
         assertThat(proxy.authorizations).containsOnly(basic);
     }

@@ -306,6 +306,8 @@ class SseTransportTest {
         RequestHandle pending = t.send(ServerFixture.HOLD, ServerFixture.payload());
         await().atMost(WAIT).until(() -> fixture.holdStarted.contains(pending.id()));
 
+        String sid = t.sessionId().orElseThrow();
+        assertThat(fixture.server.connections().session(sid)).isPresent();
         CompletionStage<Void> closing = t.closeAsync();
         assertThat(t.closeAsync()).isSameAs(closing);
         get(closing);
@@ -319,6 +321,8 @@ class SseTransportTest {
         assertThat(failure(t.send("conversation:message", ServerFixture.payload().put("content", "late")).result()).code())
                 .isEqualTo(ErrorCode.CLOSED);
         await().atMost(WAIT).until(() -> fixture.proxy.connectionCount() == 0);
+        await("the server ended the session (DELETE /sse/events), not kept it for resume").atMost(WAIT)
+                .until(() -> fixture.server.connections().session(sid).isEmpty());
     }
 
     @Test

@@ -82,7 +82,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     private enum Route {
         ROOT("GET"), STATIC("GET"), CONFIG("GET"), DEV_TOKEN("POST"), LIVE("GET"), READY("GET"), METRICS("GET"),
-        WS("GET"), WS_AUDIO("GET"), WS_LIVE("GET"), SSE_AUDIO("POST"), SSE_EVENTS("GET"), SSE_SEND("POST"),
+        WS("GET"), WS_AUDIO("GET"), WS_LIVE("GET"), SSE_AUDIO("POST"), SSE_EVENTS("GET, DELETE"), SSE_SEND("POST"),
         CHANNELS("GET, POST"), CHANNEL("PATCH, DELETE"), CHANNEL_MEMBERS("GET");
 
         final String method;
@@ -198,7 +198,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         boolean opensConnection = route == Route.WS || route == Route.WS_AUDIO || route == Route.WS_LIVE
-                || route == Route.SSE_EVENTS
+                || (route == Route.SSE_EVENTS && !req.method().equals(HttpMethod.DELETE))
                 || route == Route.SSE_AUDIO;
         if (opensConnection) {
             RateLimitDecision d = rt.limiter().tryAcquire(remoteIp(ctx.channel()), "connect");
@@ -226,7 +226,13 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         switch (route) {
             case WS, WS_AUDIO, WS_LIVE -> upgrade(ctx, req, route, path, principal);
-            case SSE_EVENTS -> sseEvents(ctx, req, qs, principal, cors);
+            case SSE_EVENTS -> {
+                if (req.method().equals(HttpMethod.DELETE)) {
+                    sseEnd(ctx, req, qs, principal, cors);
+                } else {
+                    sseEvents(ctx, req, qs, principal, cors);
+                }
+            }
             case SSE_SEND -> sseSend(ctx, req, qs, principal, cors);
             case SSE_AUDIO -> sseAudio(ctx, req, qs, principal, cors);
             case CHANNELS, CHANNEL, CHANNEL_MEMBERS -> channelsApi(ctx, req, route, path, principal, cors);
@@ -534,6 +540,28 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         SseSession s = session;
         long after = lastEventId;
         s.loop.execute(() -> s.attach(ch, after));
+    }
+
+    /**
+     * {@code DELETE /sse/events}: the client ends its session for good (no resume): its requests are
+     * cancelled, its stream ends, and it stops counting against the user's connections. 204, or 410
+     * when the session is unknown, expired or another user's.
+     */
+    private void sseEnd(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs, Principal principal,
+            @Nullable String cors) {
+        String sid = sessionIdOf(req, qs);
+        AbstractSession s = sid == null ? null : rt.manager().get(sid);
+        if (!(s instanceof SseSession sse) || !s.userId().equals(principal.userId()) || s.isClosed()) {
+            send(ctx, req, cors, error(HttpResponseStatus.GONE, ErrorCode.SESSION_EXPIRED, sid == null
+                    ? "missing session id (expected: header " + SESSION_HEADER + " or ?sessionId= from system:connected)"
+                    : "session '" + abbreviate(sid) + "' is unknown or expired", null), false);
+            return;
+        }
+        sse.end(ErrorCode.CloseCodes.NORMAL_CLOSURE, "ended by the client");
+        log.atInfo().setMessage("sse session ended by the client").addKeyValue("event", "connection.closed")
+                .addKeyValue("userId", principal.userId())
+                .addKeyValue("metadata", Map.of("sessionId", sse.sessionId(), "transport", "sse")).log();
+        send(ctx, req, cors, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT), false);
     }
 
     private void sseSend(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs, Principal principal,

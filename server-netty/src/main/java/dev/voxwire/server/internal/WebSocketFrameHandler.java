@@ -80,6 +80,9 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
         } else if (frame instanceof CloseWebSocketFrame close) {
             int code = close.statusCode() < 0 ? ErrorCode.CloseCodes.NORMAL_CLOSURE : close.statusCode();
+            if (code == ErrorCode.CloseCodes.NORMAL_CLOSURE) {
+                session.endedByClient(); // a deliberate close: the session is not kept for resume
+            }
             ctx.writeAndFlush(new CloseWebSocketFrame(code, "")).addListener(ChannelFutureListener.CLOSE);
         }
         // Pong frames: reading them is enough (they reset the idle timer).

@@ -49,6 +49,7 @@ final class WsSession extends AbstractSession {
     private @Nullable ScheduledFuture<?> expiry;
     private boolean closeSent;
     private boolean detached;
+    private volatile boolean endedByClient;
     private long detachedAtMillis;
     private final ArrayDeque<Sent> history = new ArrayDeque<>();
     private @Nullable Sent lastSent;
@@ -209,11 +210,19 @@ final class WsSession extends AbstractSession {
         }
         channel = null;
         cancelPinger();
-        if (closeSent || rt.config().resumeWindow().isZero() || rt.draining()) {
+        if (closeSent || endedByClient || rt.config().resumeWindow().isZero() || rt.draining()) {
             closed("connection closed");
             return;
         }
         detach("connection lost");
+    }
+
+    /**
+     * The client sent a close frame with 1000 (normal closure): it is done with the session, so the
+     * session ends with the connection instead of being kept for resume.
+     */
+    void endedByClient() {
+        endedByClient = true;
     }
 
     private void detach(String why) {

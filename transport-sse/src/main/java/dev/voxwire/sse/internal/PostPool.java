@@ -91,6 +91,16 @@ public final class PostPool {
      */
     public CompletableFuture<Response> post(String endpoint, Map<String, String> headers, byte[] body,
             CompletableFuture<Void> written) {
+        return exchange(HttpMethod.POST, endpoint, headers, body, written);
+    }
+
+    /** Sends a {@code DELETE} to {@code endpoint} (no body); otherwise as {@link #post}. */
+    public CompletableFuture<Response> delete(String endpoint, Map<String, String> headers) {
+        return exchange(HttpMethod.DELETE, endpoint, headers, new byte[0], new CompletableFuture<>());
+    }
+
+    private CompletableFuture<Response> exchange(HttpMethod method, String endpoint, Map<String, String> headers,
+            byte[] body, CompletableFuture<Void> written) {
         CompletableFuture<Response> result = new CompletableFuture<>();
         if (closed) {
             result.completeExceptionally(new VoxwireException(ErrorCode.CLOSED, "transport closed"));
@@ -99,16 +109,16 @@ public final class PostPool {
         Channel ch;
         while ((ch = idle.pollLast()) != null) {
             if (ch.isActive()) {
-                exchange(ch, endpoint, headers, body, written, result);
+                exchange(ch, method, endpoint, headers, body, written, result);
                 return result;
             }
         }
         connect().addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
-                result.completeExceptionally(HttpFailures.io("POST " + endpoints.target(endpoint), f.cause()));
+                result.completeExceptionally(HttpFailures.io(method + " " + endpoints.target(endpoint), f.cause()));
                 return;
             }
-            exchange(f.channel(), endpoint, headers, body, written, result);
+            exchange(f.channel(), method, endpoint, headers, body, written, result);
         });
         return result;
     }
@@ -143,7 +153,7 @@ public final class PostPool {
         return f;
     }
 
-    private void exchange(Channel ch, String endpoint, Map<String, String> headers, byte[] body,
+    private void exchange(Channel ch, HttpMethod method, String endpoint, Map<String, String> headers, byte[] body,
             CompletableFuture<Void> written, CompletableFuture<Response> result) {
         if (closed) {
             ch.close();
@@ -155,10 +165,10 @@ public final class PostPool {
             result.completeExceptionally(new VoxwireException(ErrorCode.NETWORK, "connection closed"));
             return;
         }
-        String where = "POST " + endpoints.target(endpoint);
+        String where = method + " " + endpoints.target(endpoint);
         CompletableFuture<Response> exchange = new CompletableFuture<>();
         h.start(where, exchange);
-        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
+        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method,
                 endpoints.target(endpoint), Unpooled.wrappedBuffer(body));
         req.headers().set(HttpHeaderNames.HOST, endpoints.hostHeader());
         req.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
