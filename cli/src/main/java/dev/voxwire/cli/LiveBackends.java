@@ -19,9 +19,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code gemini}: Google's Gemini Live service with the key in {@value #API_KEY_ENV}
  *       (and the model in {@value #MODEL_ENV}, optional).</li>
  * </ul>
- * Closed when the server stops (it is the server's {@link SessionListener}).
+ * Closed when the server stops (it is the server's {@link SessionListener}). Public so that the
+ * browser tests (module {@code web-tests}) bridge to the same backend as {@code serve}.
  */
-final class LiveBackends implements SessionListener, AutoCloseable {
+public final class LiveBackends implements SessionListener, AutoCloseable {
     static final String BACKEND_ENV = "VOXWIRE_LIVE_BACKEND";
     static final String API_KEY_ENV = "GEMINI_API_KEY";
     static final String MODEL_ENV = "VOXWIRE_LIVE_MODEL";
@@ -41,7 +42,7 @@ final class LiveBackends implements SessionListener, AutoCloseable {
     }
 
     /** The backend the environment asks for; a usage error when it cannot be built. */
-    static LiveBackends create(Function<String, String> env) {
+    public static LiveBackends create(Function<String, String> env) {
         String choice = value(env, BACKEND_ENV, "simulator").toLowerCase(Locale.ROOT);
         LiveConfig.Builder config = LiveConfig.builder();
         String model = env.apply(MODEL_ENV);
@@ -82,12 +83,12 @@ final class LiveBackends implements SessionListener, AutoCloseable {
     }
 
     /** The bridge handler to register. */
-    LiveBridgeHandler handler() {
+    public LiveBridgeHandler handler() {
         return handler;
     }
 
     /** What {@code serve} prints. */
-    String description() {
+    public String description() {
         return description;
     }
 

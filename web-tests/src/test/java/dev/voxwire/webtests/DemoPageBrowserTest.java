@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.voxwire.cli.LiveBackends;
 import dev.voxwire.cli.ServerDefaults;
 import dev.voxwire.core.protocol.EnvelopeCodec;
 import dev.voxwire.core.reliability.RateLimits;
@@ -54,12 +55,18 @@ class DemoPageBrowserTest {
             "sse: the fake microphone streams live:audio and live events appear");
 
     private final AtomicReference<VoxwireServer> server = new AtomicReference<>();
+    /** The live bridge's backend, as {@code serve} makes it: the embedded Gemini Live simulator. */
+    private final LiveBackends live = LiveBackends.create(k -> null);
 
     @AfterEach
     void stopServer() {
         VoxwireServer s = server.getAndSet(null);
-        if (s != null) {
-            s.close(Duration.ofSeconds(2));
+        try {
+            if (s != null) {
+                s.close(Duration.ofSeconds(2));
+            }
+        } finally {
+            live.close();
         }
     }
 
@@ -70,9 +77,11 @@ class DemoPageBrowserTest {
         Tools tools = Tools.find();
         Path work = prepareNodeProject(tools);
 
+        // tone and silence: the silences are longer than the Live simulator's end-of-speech silence
+        // (500 ms), so that each burst is a turn the model answers
         Path fakeMic = TestWavs.write(work.resolve("fake-mic.wav"), 48_000,
-                new TestWavs.Part(220, 600), new TestWavs.Part(0, 400), new TestWavs.Part(220, 600),
-                new TestWavs.Part(0, 400), new TestWavs.Part(220, 600), new TestWavs.Part(0, 400));
+                new TestWavs.Part(220, 600), new TestWavs.Part(0, 900), new TestWavs.Part(220, 600),
+                new TestWavs.Part(0, 900));
         Path upload = TestWavs.write(work.resolve("upload.wav"), 16_000,
                 new TestWavs.Part(0, 250), new TestWavs.Part(200, 1000), new TestWavs.Part(0, 250));
         String expect = "{\"upload\":{\"durationMs\":1500,\"pitchHz\":200,\"voicedSegments\":1},"
@@ -221,8 +230,9 @@ class DemoPageBrowserTest {
         }
     }
 
-    private static VoxwireServer start(ServerConfig config) {
-        return VoxwireServer.builder().config(config).handlers(ServerDefaults.handlers()).build().start();
+    private VoxwireServer start(ServerConfig config) {
+        return VoxwireServer.builder().config(config).handlers(ServerDefaults.handlers()).handler(live.handler())
+                .build().start();
     }
 
     /** Copies the script and its package files to target/, and runs npm ci there when needed. */
