@@ -1036,6 +1036,16 @@ public final class WebSocketTransport implements AudioTransport {
         states.transitionTo(ConnectionState.CLOSING, null);
         connectFuture.completeExceptionally(closedError());
         WebSocketConnection c = connection;
+        if (c != null && resumeId == null) {
+            // an orderly end: tell the server to stop what it is still doing for us
+            for (Handle h : requests.values()) {
+                if (h.written && !h.isDone() && !h.expectsNoAnswer()) {
+                    ObjectNode p = EnvelopeCodec.mapper().createObjectNode();
+                    p.put("requestId", h.id);
+                    writeRaw(c, Envelope.of(EventTypes.REQUEST_CANCEL, p));
+                }
+            }
+        }
         release(closedError());
         CompletableFuture<Void> closed = c == null ? CompletableFuture.completedFuture(null)
                 : c.close(1000, "client closed");

@@ -109,6 +109,47 @@ class ReconnectTest {
     }
 
     @Test
+    void resumeAfterANetworkCutReplaysMissedEventsOnceAndKeepsTheSession() throws Exception {
+        try (TestServers server = TestServers.start();
+                FaultProxy proxy = FaultProxy.builder().upstream("127.0.0.1", server.port()).build().start();
+                WebSocketTransport t = transport(config(via(proxy), "ivy").build())) {
+            RecordingListener rec = RecordingListener.create();
+            t.onEvent(rec);
+            List<Long> seqs = java.util.Collections.synchronizedList(new ArrayList<>());
+            t.onEvent(e -> {
+                if (e instanceof TransportEvent.Progress p) {
+                    seqs.add(p.envelope().seq());
+                } else if (e instanceof TransportEvent.Result r) {
+                    seqs.add(r.envelope().seq());
+                }
+            });
+            t.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            await().atMost(WAIT).until(() -> t.sessionId().isPresent());
+            String session = t.sessionId().orElseThrow();
+            RequestHandle h = t.send(slow());
+            rec.await(TransportEvent.Progress.class, WAIT);
+            proxy.refuseNew(true);
+            proxy.cutAll();
+            rec.await(TransportEvent.Reconnecting.class, WAIT);
+            // the request finishes while the client is away: its events wait in the detached session
+            server.releaseSlow.countDown();
+            await().atMost(WAIT).until(() -> server.slowFinished.get() == 1);
+            proxy.refuseNew(false);
+
+            TransportEvent.Reconnected back = rec.await(TransportEvent.Reconnected.class, WAIT);
+            assertThat(back.resumed()).isTrue();
+            assertThat(back.replayed()).isGreaterThanOrEqualTo(2);
+            assertThat(h.result().toCompletableFuture().get(10, TimeUnit.SECONDS).type()).isEqualTo("test:done");
+            assertThat(t.sessionId()).contains(session);
+            assertThat(seqs).doesNotHaveDuplicates().isSorted();
+            assertThat(rec.events()).filteredOn(e -> e instanceof TransportEvent.Result).hasSize(1);
+            // the resumed session keeps serving
+            assertThat(t.send(count(1)).result().toCompletableFuture().get(10, TimeUnit.SECONDS).type()).isEqualTo("test:done");
+            assertThat(t.lastSeq()).isEqualTo(seqs.get(seqs.size() - 1));
+        }
+    }
+
+    @Test
     void halfOpenStallIsDetectedByHeartbeatsAndLeadsToAReconnect() throws Exception {
         try (TestServers server = TestServers.start();
                 FaultProxy proxy = FaultProxy.builder().upstream("127.0.0.1", server.port()).build().start()) {

@@ -40,6 +40,8 @@ public final class TestServers implements AutoCloseable {
     public final Map<String, AtomicInteger> counted = new ConcurrentHashMap<>();
     /** Request ids of {@code test:slow} requests the server saw cancelled. */
     public final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    /** {@code test:slow} requests that completed. */
+    public final AtomicInteger slowFinished = new AtomicInteger();
     /** Releases every {@code test:slow} request. */
     public final CountDownLatch releaseSlow = new CountDownLatch(1);
     private final ServerConfig config;
@@ -106,6 +108,7 @@ public final class TestServers implements AutoCloseable {
                 }
                 ctx.emit("test:progress", obj());
                 ctx.complete("test:done", obj());
+                slowFinished.incrementAndGet();
             });
         }
     }

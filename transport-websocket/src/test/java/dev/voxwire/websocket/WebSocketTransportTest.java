@@ -96,14 +96,16 @@ class WebSocketTransportTest {
     void manyRequestsShareOneConnectionAndEachGetsItsOwnEvents() throws Exception {
         try (WebSocketTransport t = transport(config(server.wsUri(), "bob").build())) {
             t.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            java.util.Map<String, List<TransportEvent>> byRequest = new java.util.concurrent.ConcurrentHashMap<>();
+            t.onEvent(e -> {
+                String rid = dev.voxwire.core.EventDispatcher.requestIdOf(e);
+                if (rid != null) {
+                    byRequest.computeIfAbsent(rid, k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(e);
+                }
+            });
             List<RequestHandle> handles = new ArrayList<>();
-            List<List<TransportEvent>> perRequest = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                RequestHandle h = t.send(count(i % 5));
-                List<TransportEvent> mine = java.util.Collections.synchronizedList(new ArrayList<>());
-                h.onEvent(mine::add);
-                handles.add(h);
-                perRequest.add(mine);
+                handles.add(t.send(count(i % 5)));
             }
             for (int i = 0; i < handles.size(); i++) {
                 Envelope result = handles.get(i).result().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -112,7 +114,7 @@ class WebSocketTransportTest {
             }
             for (int i = 0; i < handles.size(); i++) {
                 int n = i % 5;
-                List<TransportEvent> mine = perRequest.get(i);
+                List<TransportEvent> mine = byRequest.get(handles.get(i).id());
                 assertThat(mine).hasSize(n + 1); // the Result event is delivered before result() completes
                 assertThat(mine.subList(0, n)).allMatch(e -> e instanceof TransportEvent.Progress);
                 assertThat(mine.get(n)).isInstanceOf(TransportEvent.Result.class);
