@@ -106,6 +106,33 @@ class StreamCommandTest {
     }
 
     @Test
+    void sseAndWebSocketPrintTheSameRequestEventsForTheSameFile(@TempDir Path dir) throws Exception {
+        Path file = wav(dir);
+        List<String> byTransport = new ArrayList<>();
+        for (String[] t : List.of(new String[] {"websocket", url()},
+                new String[] {"sse", "http://127.0.0.1:" + server.port()})) {
+            Lines lines = new Lines();
+            PrintStream o = new PrintStream(lines, true, StandardCharsets.UTF_8);
+            int code = Main.run(new String[] {"stream", "--transport", t[0], "--url", t[1], "--token", token,
+                "--file", file.toString()}, o, err);
+            assertThat(code).as(t[0] + ": " + stderr.toString(StandardCharsets.UTF_8)).isZero();
+            List<String> events = new ArrayList<>();
+            for (JsonNode n : lines.json()) {
+                String event = n.path("event").asText();
+                if (event.equals("progress") || event.equals("result") || event.equals("error")) {
+                    // the same events and payloads; request ids, seq and ts differ by nature
+                    com.fasterxml.jackson.databind.node.ObjectNode payload = n.path("envelope").path("payload").deepCopy();
+                    payload.remove("requestId");
+                    events.add(event + " " + n.path("type").asText() + " " + payload);
+                }
+            }
+            assertThat(events).as(t[0]).isNotEmpty();
+            byTransport.add(String.join("\n", events));
+        }
+        assertThat(byTransport.get(1)).as("sse output equals websocket output").isEqualTo(byTransport.get(0));
+    }
+
+    @Test
     void sendsAConversationMessage() throws Exception {
         int code = Main.run(new String[] {"stream", "--url", url(), "--token", token, "--message", "hello there"}, out, err);
         assertThat(code).as(stderr.toString(StandardCharsets.UTF_8)).isZero();
