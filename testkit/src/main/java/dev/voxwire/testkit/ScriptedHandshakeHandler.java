@@ -1,0 +1,134 @@
+package dev.voxwire.testkit;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.voxwire.core.ErrorCode;
+import dev.voxwire.core.protocol.EnvelopeCodec;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Map.Entry;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/** Records a handshake, applies the connection script and the token check, and upgrades. */
+final class ScriptedHandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final ScriptedVoxwireServer server;
+
+    ScriptedHandshakeHandler(ScriptedVoxwireServer server) {
+        this.server = server;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            respond(ctx, HttpResponseStatus.BAD_REQUEST, ErrorCode.PROTOCOL, "malformed HTTP request", Map.of());
+            return;
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        if (!path.equals("/ws") && !path.startsWith("/ws/")) {
+            respond(ctx, HttpResponseStatus.NOT_FOUND, null, "no such endpoint: " + path, Map.of());
+            return;
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Entry<String, String> e : req.headers()) {
+            headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+        }
+        int index = server.nextConnectionIndex();
+        RecordedHandshake handshake = new RecordedHandshake(index, req.method().name(), req.uri(), path, headers);
+        server.recordHandshake(handshake);
+
+        if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            respond(ctx, HttpResponseStatus.UPGRADE_REQUIRED, ErrorCode.PROTOCOL, "expected a WebSocket upgrade", Map.of());
+            return;
+        }
+        ConnectionScript script = server.nextConnectionScript().orElse(ConnectionScript.accept());
+        switch (script.kind) {
+            case STALL:
+                return; // never answered; the socket stays open until the client or close() ends it
+            case REFUSE:
+                respond(ctx, HttpResponseStatus.valueOf(script.status), script.code, script.message, script.headers);
+                return;
+            default:
+                break;
+        }
+        String required = server.config.token;
+        if (required != null) {
+            Optional<String> presented = handshake.bearerToken();
+            if (presented.isEmpty() || !MessageDigest.isEqual(presented.get().getBytes(StandardCharsets.UTF_8),
+                    required.getBytes(StandardCharsets.UTF_8))) {
+                respond(ctx, HttpResponseStatus.UNAUTHORIZED, ErrorCode.AUTH_FAILED,
+                        presented.isEmpty() ? "missing token" : "unknown token", Map.of("WWW-Authenticate", "Bearer"));
+                return;
+            }
+        }
+        List<String> offered = handshake.subprotocols();
+        String subprotocol = offered.contains("voxwire.v1") ? "voxwire.v1"
+                : offered.stream().filter(p -> p.startsWith("voxwire.bearer.")).findFirst().orElse(null);
+        String location = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + path;
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, subprotocol, false,
+                server.config.maxFrameBytes).newHandshaker(req);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        String clientId = path.startsWith("/ws/") && !path.equals("/ws/audio-analysis") ? path.substring(4) : null;
+        ScriptedConnection connection = new ScriptedConnection(server, ctx.channel(), handshaker, index, path, clientId);
+        ctx.pipeline().replace(this, "scripted-connection", connection);
+        ctx.pipeline().addBefore("scripted-connection", "ws-aggregator", new WebSocketFrameAggregator(server.config.maxFrameBytes));
+        handshaker.handshake(ctx.channel(), req).addListener(f -> {
+            if (f.isSuccess()) {
+                connection.upgraded(script);
+            } else {
+                ctx.channel().close();
+            }
+        });
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, @Nullable ErrorCode code,
+            String message, Map<String, String> extraHeaders) {
+        ObjectNode body = EnvelopeCodec.mapper().createObjectNode();
+        body.put("code", code != null ? code.name() : status.code() == 404 ? "NOT_FOUND" : "PROTOCOL");
+        body.put("message", message);
+        body.put("retrySuggested", code != null && code.retryable());
+        extraHeaders.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Retry-After")).findFirst()
+                .ifPresent(e -> {
+                    try {
+                        body.put("retryAfterMs", Long.parseLong(e.getValue().trim()) * 1000);
+                    } catch (NumberFormatException ignored) {
+                        // an HTTP date: no retryAfterMs
+                    }
+                });
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body.toString(), StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        extraHeaders.forEach((k, v) -> res.headers().set(k, v));
+        HttpUtil.setContentLength(res, res.content().readableBytes());
+        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+}
