@@ -18,7 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** A raw JSON-over-WebSocket client (java.net.http) for testkit tests: queues every text message. */
+/** A raw JSON-over-WebSocket client (java.net.http) for testkit tests: queues every message (binary ones as UTF-8 text). */
 public final class RawWebSocket implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -76,8 +76,17 @@ public final class RawWebSocket implements AutoCloseable {
                 return null;
             }
 
+            private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+
             @Override
             public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+                byte[] b = new byte[data.remaining()];
+                data.get(b);
+                binary.writeBytes(b);
+                if (last) {
+                    messages.add(binary.toString(java.nio.charset.StandardCharsets.UTF_8)); // JSON in binary frames
+                    binary.reset();
+                }
                 webSocket.request(1);
                 return null;
             }

@@ -178,7 +178,7 @@ public final class FaultProxyExtension
             throw new IllegalArgumentException("path: '" + path + "' (expected: starting with /)");
         }
         InetSocketAddress a = address();
-        return URI.create(scheme + "://" + a.getHostString() + ":" + a.getPort() + path);
+        return URI.create(scheme + "://" + Uris.hostOf(a) + ":" + a.getPort() + path);
     }
 
     @Override

@@ -208,7 +208,7 @@ public final class VoxwireServerExtension
             throw new IllegalArgumentException("path: '" + path + "' (expected: starting with /)");
         }
         InetSocketAddress a = address();
-        return URI.create(scheme + "://" + a.getHostString() + ":" + a.getPort() + path);
+        return URI.create(scheme + "://" + Uris.hostOf(a) + ":" + a.getPort() + path);
     }
 
     /**
