@@ -157,6 +157,7 @@ class ScriptedVoxwireServerTest {
         assertThat(p.path("requestId").asText()).isEqualTo("m-1");
     }
 
+    // docs:scripted-server-time
     @Test
     void delaysRunOnTheInjectedSchedulerNotOnTheWallClock() {
         server.close();
@@ -181,6 +182,7 @@ class ScriptedVoxwireServerTest {
         assertThat(type(result)).isEqualTo("analysis:result");
         assertThat(result.path("ts").asText()).isEqualTo(ManualTaskScheduler.DEFAULT_START.plusSeconds(30).toString());
     }
+    // end:scripted-server-time
 
     @Test
     void aGateHoldsTheResponseUntilTheTestReleasesIt() {
