@@ -93,11 +93,11 @@ final class ScriptedHandshakeHandler extends SimpleChannelInboundHandler<FullHtt
         }
         String clientId = path.startsWith("/ws/") && !path.equals("/ws/audio-analysis") ? path.substring(4) : null;
         ScriptedConnection connection = new ScriptedConnection(server, ctx.channel(), handshaker, index, path, clientId);
-        ctx.pipeline().replace(this, "scripted-connection", connection);
+        ctx.pipeline().replace(this, "scripted-connection", connection.handler());
         ctx.pipeline().addBefore("scripted-connection", "ws-aggregator", new WebSocketFrameAggregator(server.config.maxFrameBytes));
         handshaker.handshake(ctx.channel(), req).addListener(f -> {
             if (f.isSuccess()) {
-                connection.upgraded(script);
+                connection.opened(script);
             } else {
                 ctx.channel().close();
             }

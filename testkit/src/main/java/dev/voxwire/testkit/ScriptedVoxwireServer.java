@@ -108,7 +108,7 @@ public final class ScriptedVoxwireServer implements AutoCloseable {
     final @Nullable TaskScheduler scheduler;
     final Clock clock;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    final Set<ScriptedConnection> open = ConcurrentHashMap.newKeySet();
+    final Set<ScriptedSession> open = ConcurrentHashMap.newKeySet();
     private final Map<String, Queue<ScriptedResponse>> byType = new ConcurrentHashMap<>();
     private final Queue<ScriptedResponse> anyType = new ConcurrentLinkedQueue<>();
     private final Map<String, ScriptedResponse> always = new ConcurrentHashMap<>();
@@ -265,7 +265,7 @@ public final class ScriptedVoxwireServer implements AutoCloseable {
 
     /** Drops every open connection's TCP connection without a close frame (clients see 1006). */
     public int dropAll() {
-        return onEachConnection(ScriptedConnection::drop);
+        return onEachConnection(ScriptedSession::drop);
     }
 
     /**
@@ -273,18 +273,18 @@ public final class ScriptedVoxwireServer implements AutoCloseable {
      * send (pongs included) until {@link #resumeAll()}; the sockets stay open (the half-open case).
      */
     public int stallAll() {
-        return onEachConnection(ScriptedConnection::stall);
+        return onEachConnection(ScriptedSession::stall);
     }
 
     /** Ends every stall: held events go out in order and reading resumes. */
     public int resumeAll() {
-        return onEachConnection(ScriptedConnection::resume);
+        return onEachConnection(ScriptedSession::resume);
     }
 
     /** Runs {@code action} on each open connection's event loop and waits until it has run. */
-    private int onEachConnection(java.util.function.Consumer<ScriptedConnection> action) {
+    private int onEachConnection(java.util.function.Consumer<ScriptedSession> action) {
         List<java.util.concurrent.CompletableFuture<Void>> done = new ArrayList<>();
-        for (ScriptedConnection c : open) {
+        for (ScriptedSession c : open) {
             done.add(c.submit(() -> action.accept(c)));
         }
         try {
