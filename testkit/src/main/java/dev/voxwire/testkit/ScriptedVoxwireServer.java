@@ -41,8 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A scriptable stand-in for a Voxwire server, for testing clients: it speaks the WebSocket side
- * of the protocol ({@code docs/protocol.md}) on a random loopback port, answers each request with
+ * A scriptable stand-in for a Voxwire server, for testing clients: it speaks the WebSocket and
+ * SSE sides of the protocol ({@code docs/protocol.md}) on a random loopback port, answers each request with
  * what the test {@linkplain #enqueue(String, ScriptedResponse) enqueued}, injects faults, and
  * records what the client sent. No test-framework dependency.
  *
@@ -77,6 +77,13 @@ import org.jspecify.annotations.Nullable;
  *       for '<type>'"} (see {@link Builder#unscripted(ScriptedResponse)}); a message that is not a
  *       JSON envelope, or a binary frame, gets {@code error INVALID_PAYLOAD}. All are recorded.
  *   <li>Echoes a client's close frame and then closes the TCP connection.
+ *   <li>SSE: {@code GET /sse/events} opens a session (response header {@code X-Voxwire-Session},
+ *       events as {@code id:}/{@code event:}/{@code data:} blocks; a resume attempt gets a new
+ *       session and {@code session:reset}); {@code POST /sse/send} with that header (or
+ *       {@code ?sessionId=}) is answered {@code 202} and handled like a WebSocket message, its
+ *       answers going down the stream; an unknown session gets {@code 410 SESSION_EXPIRED}.
+ *       Handshake scripts and the token check apply to streams as to upgrades; closing a
+ *       session ends its stream.
  * </ul>
  *
  * <h2>Choosing the response</h2>
@@ -109,6 +116,7 @@ public final class ScriptedVoxwireServer implements AutoCloseable {
     final Clock clock;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     final Set<ScriptedSession> open = ConcurrentHashMap.newKeySet();
+    final Map<String, ScriptedSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, Queue<ScriptedResponse>> byType = new ConcurrentHashMap<>();
     private final Queue<ScriptedResponse> anyType = new ConcurrentLinkedQueue<>();
     private final Map<String, ScriptedResponse> always = new ConcurrentHashMap<>();
@@ -161,7 +169,7 @@ public final class ScriptedVoxwireServer implements AutoCloseable {
                             protected void initChannel(SocketChannel c) {
                                 channels.add(c);
                                 c.pipeline().addLast("http", new HttpServerCodec());
-                                c.pipeline().addLast("http-aggregator", new HttpObjectAggregator(64 * 1024));
+                                c.pipeline().addLast("http-aggregator", new HttpObjectAggregator(config.maxFrameBytes));
                                 c.pipeline().addLast("handshake", new ScriptedHandshakeHandler(ScriptedVoxwireServer.this));
                             }
                         })
@@ -205,6 +213,15 @@ public final class ScriptedVoxwireServer implements AutoCloseable {
             throw new IllegalArgumentException("path: '" + path + "' (expected: starting with /)");
         }
         return URI.create("ws://" + config.host + ":" + port() + path);
+    }
+
+    /** {@code http://HOST:PORT} + {@code path}, for instance {@code /sse/events}. */
+    public URI httpUri(String path) {
+        requireNonNull(path, "path");
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path: '" + path + "' (expected: starting with /)");
+        }
+        return URI.create("http://" + config.host + ":" + port() + path);
     }
 
     // ------------------------------------------------------------------ scripting

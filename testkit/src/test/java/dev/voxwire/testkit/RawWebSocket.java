@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
 
 /** A raw JSON-over-WebSocket client (java.net.http) for testkit tests: queues every message (binary ones as UTF-8 text). */
 public final class RawWebSocket implements AutoCloseable {
-    public static final Duration TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** How the connection ended: the peer's close code, or 1006 when it ended without one. */

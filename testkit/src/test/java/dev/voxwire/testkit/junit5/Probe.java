@@ -32,7 +32,7 @@ final class Probe {
     /** Whether something accepts TCP connections on the loopback port. */
     static boolean listening(int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
             return true;
         } catch (IOException e) {
             return false;
