@@ -1,6 +1,7 @@
 package dev.voxwire.server;
 
 import dev.voxwire.core.protocol.Envelope;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,6 +31,16 @@ public interface ConnectionManager {
 
     /** Sends to every session of a user; returns how many. */
     int sendToUser(String userId, Envelope event);
+
+    /**
+     * Fan-out: sends one event to the sessions with these ids that live on this server, including
+     * sessions whose connection dropped and are kept for resume (the event goes to their resume
+     * history). The event is serialized once and the same bytes are written to every WebSocket
+     * session (each with its own {@code seq}); the work is handed to each session's own event loop
+     * in one task per loop, so a large room never occupies one event loop. Unknown ids are skipped.
+     * Returns how many sessions were found.
+     */
+    int deliver(Collection<String> sessionIds, Envelope event);
 
     /** Sends to every session; returns how many. */
     int broadcast(Envelope event);

@@ -31,6 +31,14 @@ public interface RequestContext {
      */
     void fail(ErrorCode code, String message);
 
+    /**
+     * Ends the request without a final event, for fire-and-forget client events that the protocol
+     * does not answer (such as {@code user:typing} or {@code message:read}). Idempotent.
+     */
+    default void end() {
+        throw new UnsupportedOperationException("end() is not supported by " + getClass().getName());
+    }
+
     /** Whether the request has ended (completed, failed, cancelled or its connection closed). */
     boolean isDone();
 

@@ -31,7 +31,10 @@ public final class ServerConfig {
     public static final int DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(20);
-    public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofSeconds(30);
+    /** How long a dropped session is kept for resume (WebSocket {@code session:resume}, SSE {@code Last-Event-ID}): 2 minutes. */
+    public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofMinutes(2);
+    /** Events kept per WebSocket session for {@code session:resume}: 1,000. */
+    public static final int DEFAULT_RESUME_HISTORY_SIZE = 1000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 10;
     public static final int DEFAULT_WRITE_BUFFER_LOW = 32 * 1024;
     public static final int DEFAULT_WRITE_BUFFER_HIGH = 64 * 1024;
@@ -68,6 +71,7 @@ public final class ServerConfig {
     private final int workerQueueSize;
     private final int ioThreads;
     private final int sseHistorySize;
+    private final int resumeHistorySize;
     private final String jwtSecret;
 
     private ServerConfig(Builder b) {
@@ -99,6 +103,7 @@ public final class ServerConfig {
         this.workerQueueSize = b.workerQueueSize;
         this.ioThreads = b.ioThreads;
         this.sseHistorySize = b.sseHistorySize;
+        this.resumeHistorySize = b.resumeHistorySize;
         this.jwtSecret = b.jwtSecret;
     }
 
@@ -118,7 +123,8 @@ public final class ServerConfig {
      * {@code connectAttemptsPerMinute}, {@code maxConnectionsPerUser}, {@code writeBufferLowWaterMark},
      * {@code writeBufferHighWaterMark}, {@code outboundQueueMaxMessages}, {@code outboundQueueMaxBytes},
      * {@code drainDeadline}, {@code reconnectAfter}, {@code closeTimeout}, {@code workerThreads},
-     * {@code workerQueueSize}, {@code ioThreads}, {@code sseHistorySize}, {@code jwtSecret}. Durations
+     * {@code workerQueueSize}, {@code ioThreads}, {@code sseHistorySize}, {@code resumeHistorySize},
+     * {@code messageSendPerMinute}, {@code userTypingPerMinute}, {@code presenceUpdatePerMinute}, {@code jwtSecret}. Durations
      * are ISO-8601 ({@code PT30S}) or a number with {@code ms}, {@code s}, {@code m} or {@code h}.
      */
     public static Builder fromProperties(Properties p) {
@@ -137,7 +143,16 @@ public final class ServerConfig {
             b.allowedOrigins(origins);
         }
         if ((v = p.getProperty("connectAttemptsPerMinute")) != null) {
-            b.rateLimits(RateLimits.builder().limit("connect", Integer.parseInt(v.trim()), Duration.ofMinutes(1)).build());
+            b.rateLimits(b.rateLimits.toBuilder().limit("connect", Integer.parseInt(v.trim()), Duration.ofMinutes(1)).build());
+        }
+        if ((v = p.getProperty("messageSendPerMinute")) != null) {
+            b.rateLimits(b.rateLimits.toBuilder().limit("message:send", Integer.parseInt(v.trim()), Duration.ofMinutes(1)).build());
+        }
+        if ((v = p.getProperty("userTypingPerMinute")) != null) {
+            b.rateLimits(b.rateLimits.toBuilder().limit("user:typing", Integer.parseInt(v.trim()), Duration.ofMinutes(1)).build());
+        }
+        if ((v = p.getProperty("presenceUpdatePerMinute")) != null) {
+            b.rateLimits(b.rateLimits.toBuilder().limit("presence:update", Integer.parseInt(v.trim()), Duration.ofMinutes(1)).build());
         }
         if ((v = p.getProperty("maxConnectionsPerUser")) != null) b.maxConnectionsPerUser(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("writeBufferLowWaterMark")) != null) b.writeBufferLowWaterMark(Integer.parseInt(v.trim()));
@@ -153,6 +168,7 @@ public final class ServerConfig {
         if ((v = p.getProperty("workerQueueSize")) != null) b.workerQueueSize(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("ioThreads")) != null) b.ioThreads(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("sseHistorySize")) != null) b.sseHistorySize(Integer.parseInt(v.trim()));
+        if ((v = p.getProperty("resumeHistorySize")) != null) b.resumeHistorySize(Integer.parseInt(v.trim()));
         if ((v = p.getProperty("jwtSecret")) != null) b.jwtSecret(v.trim());
         return b;
     }
@@ -173,7 +189,11 @@ public final class ServerConfig {
     public Duration idleTimeout() { return idleTimeout; }
     /** How often the server pings WebSockets and writes SSE heartbeat comments; sent as {@code heartbeatMs}. */
     public Duration pingInterval() { return pingInterval; }
-    /** How long a detached SSE session is kept for {@code Last-Event-ID} resume; sent as {@code resumeWindowMs}. */
+    /**
+     * How long a session whose connection dropped is kept for resume (WebSocket
+     * {@code session:resume}, SSE {@code Last-Event-ID}); sent as {@code resumeWindowMs}. Zero
+     * turns WebSocket resume off.
+     */
     public Duration resumeWindow() { return resumeWindow; }
     /**
      * Browser origins allowed to connect and to receive CORS headers. Empty: same origin only
@@ -181,7 +201,10 @@ public final class ServerConfig {
      * always allowed (they do not come from a browser page).
      */
     public Set<String> allowedOrigins() { return allowedOrigins; }
-    /** Rate limits; the server uses the {@code connect} limit per remote address. */
+    /**
+     * Rate limits: {@code connect} per remote address, and per user every client event type that
+     * has a limit ({@code message:send}, {@code user:typing}, {@code presence:update} by default).
+     */
     public RateLimits rateLimits() { return rateLimits; }
     /** Most WebSocket connections plus SSE sessions one user may hold. */
     public int maxConnectionsPerUser() { return maxConnectionsPerUser; }
@@ -205,6 +228,8 @@ public final class ServerConfig {
     public int ioThreads() { return ioThreads; }
     /** Events kept per SSE session for {@code Last-Event-ID} resume. */
     public int sseHistorySize() { return sseHistorySize; }
+    /** Events kept per WebSocket session for {@code session:resume} (also bounded by {@link #resumeWindow()} in age). */
+    public int resumeHistorySize() { return resumeHistorySize; }
     /** The HMAC-SHA256 secret of the default JWT authenticator. Never logged. */
     public String jwtSecret() { return jwtSecret; }
 
@@ -222,7 +247,8 @@ public final class ServerConfig {
                 + writeBufferLowWaterMark + ".." + writeBufferHighWaterMark + ", outboundQueue=" + outboundQueue
                 + ", drainDeadline=" + drainDeadline + ", reconnectAfter=" + reconnectAfter + ", closeTimeout="
                 + closeTimeout + ", workerThreads=" + workerThreads + ", workerQueueSize=" + workerQueueSize
-                + ", ioThreads=" + ioThreads + ", sseHistorySize=" + sseHistorySize + ", jwtSecret="
+                + ", ioThreads=" + ioThreads + ", sseHistorySize=" + sseHistorySize + ", resumeHistorySize="
+                + resumeHistorySize + ", jwtSecret="
                 + (usesDevelopmentSecret() ? "<development>" : "<redacted>") + "}";
     }
 
@@ -248,6 +274,7 @@ public final class ServerConfig {
         private int workerQueueSize = DEFAULT_WORKER_QUEUE;
         private int ioThreads = DEFAULT_IO_THREADS;
         private int sseHistorySize = DEFAULT_SSE_HISTORY;
+        private int resumeHistorySize = DEFAULT_RESUME_HISTORY_SIZE;
         private String jwtSecret = DEFAULT_JWT_SECRET;
 
         private Builder() {
@@ -274,6 +301,7 @@ public final class ServerConfig {
             workerQueueSize = c.workerQueueSize;
             ioThreads = c.ioThreads;
             sseHistorySize = c.sseHistorySize;
+            resumeHistorySize = c.resumeHistorySize;
             jwtSecret = c.jwtSecret;
         }
 
@@ -392,6 +420,12 @@ public final class ServerConfig {
 
         public Builder sseHistorySize(int sseHistorySize) {
             this.sseHistorySize = Checks.positive(sseHistorySize, "sseHistorySize");
+            return this;
+        }
+
+        /** Events kept per WebSocket session for resume; default {@value ServerConfig#DEFAULT_RESUME_HISTORY_SIZE}. */
+        public Builder resumeHistorySize(int resumeHistorySize) {
+            this.resumeHistorySize = Checks.positive(resumeHistorySize, "resumeHistorySize");
             return this;
         }
 

@@ -46,7 +46,7 @@ public final class VoxwireServer implements AutoCloseable {
         Authenticator auth = b.authenticator != null ? b.authenticator : JwtAuthenticator.builder()
                 .secret(b.config.jwtSecret()).clock(b.clock).build();
         MeterRegistry registry = b.meterRegistry != null ? b.meterRegistry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.runtime = new ServerRuntime(b.config, b.eventTypes, b.handlers, registry, auth, b.clock);
+        this.runtime = new ServerRuntime(b.config, b.eventTypes, b.handlers, b.listeners, registry, auth, b.clock);
         this.netty = new NettyServer(runtime);
     }
 
@@ -123,6 +123,7 @@ public final class VoxwireServer implements AutoCloseable {
         private ServerConfig config = ServerConfig.ofDefaults();
         private Authenticator authenticator;
         private final List<EventHandler> handlers = new ArrayList<>();
+        private final List<SessionListener> listeners = new ArrayList<>();
         private EventTypes eventTypes = EventTypes.standard();
         private MeterRegistry meterRegistry;
         private Clock clock = Clock.systemUTC();
@@ -150,6 +151,15 @@ public final class VoxwireServer implements AutoCloseable {
         /** Adds handlers. */
         public Builder handlers(Collection<? extends EventHandler> handlers) {
             requireNonNull(handlers, "handlers").forEach(this::handler);
+            return this;
+        }
+
+        /**
+         * Adds a session listener (handlers that implement {@link SessionListener} are added
+         * without this).
+         */
+        public Builder listener(SessionListener listener) {
+            listeners.add(requireNonNull(listener, "listener"));
             return this;
         }
 

@@ -8,6 +8,7 @@ import dev.voxwire.core.protocol.InvalidEnvelopeException;
 import dev.voxwire.core.reliability.OutboundQueue;
 import dev.voxwire.core.reliability.Priorities;
 import dev.voxwire.core.reliability.Priority;
+import dev.voxwire.core.reliability.RateLimitDecision;
 import dev.voxwire.server.ClientSession;
 import dev.voxwire.server.EventHandler;
 import io.netty.channel.Channel;
@@ -40,6 +41,13 @@ public abstract class AbstractSession implements ClientSession {
     record End(int code, String reason) {
     }
 
+    /**
+     * One event as it goes to the wire: its {@code seq}, the envelope (seq and ts set) and, for a
+     * room fan-out, the shared serialized body.
+     */
+    record Stamped(long seq, Envelope envelope, @org.jspecify.annotations.Nullable SharedEvent shared) {
+    }
+
     protected final ServerRuntime rt;
     private final String sessionId;
     private final String userId;
@@ -49,7 +57,7 @@ public abstract class AbstractSession implements ClientSession {
     protected final EventLoop loop;
     private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final OutboundQueue<Envelope> backlog;
+    private final OutboundQueue<Object> backlog;
     private final Map<String, RequestContextImpl> requests = new ConcurrentHashMap<>();
     private final AtomicLong assignedIds = new AtomicLong();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
@@ -57,6 +65,7 @@ public abstract class AbstractSession implements ClientSession {
     private @Nullable End endAfterBacklog;
     private boolean ending;
     protected volatile boolean closed;
+    private volatile boolean outputPaused;
     private volatile boolean goingAway;
 
     protected AbstractSession(ServerRuntime rt, String sessionId, String userId, @Nullable String clientId,
@@ -126,13 +135,31 @@ public abstract class AbstractSession implements ClientSession {
         return true;
     }
 
+    /** Queues an event serialized once for many sessions (fan-out); {@code false} when closed. */
+    boolean sendShared(SharedEvent event) {
+        if (closed) {
+            return false;
+        }
+        pending.add(event);
+        scheduleDrain();
+        return true;
+    }
+
+    /** Stops (or restarts) the outbound path; queued events wait meanwhile. */
+    void pauseOutput(boolean paused) {
+        outputPaused = paused;
+        if (!paused) {
+            scheduleDrain();
+        }
+    }
+
     /** Ends the transport (close frame, end of stream) after everything sent before. */
     void end(int code, String reason) {
         pending.add(new End(code, reason));
         scheduleDrain();
     }
 
-    private void scheduleDrain() {
+    void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 loop.execute(this::drain);
@@ -143,8 +170,12 @@ public abstract class AbstractSession implements ClientSession {
         }
     }
 
-    private void drain() {
+    /** Drains the pending events now (event loop only). */
+    void drain() {
         drainScheduled.set(false);
+        if (outputPaused) {
+            return;
+        }
         Object o;
         while ((o = pending.poll()) != null) {
             if (closed || ending) {
@@ -163,26 +194,28 @@ public abstract class AbstractSession implements ClientSession {
             if (endAfterBacklog != null) {
                 continue;
             }
-            deliver((Envelope) o);
+            deliver(o);
         }
         flush();
     }
 
-    private void deliver(Envelope e) {
+    /** Delivers one event (Envelope or SharedEvent) on the loop. */
+    void deliver(Object o) {
         Channel ch = channel();
         if (ch == null || !ch.isActive()) {
-            stamp(e); // detached SSE session: kept in the history for resume
+            stamp(o); // detached session: kept in the history for resume
             return;
         }
         if (backlog.isEmpty() && ch.isWritable()) {
-            write(ch, stamp(e));
+            writeStamped(ch, stamp(o));
             return;
         }
+        Envelope e = o instanceof SharedEvent se ? se.envelope() : (Envelope) o;
         // Only two classes in the queue: ephemeral events (droppable, may be reordered) and the rest,
         // which must keep their order (a request's progress before its result, nothing after
         // request:cancelled), so they share one priority whatever the queue's polling order is.
         Priority priority = Priorities.of(e.type()) == Priority.EPHEMERAL ? Priority.EPHEMERAL : Priority.MESSAGE;
-        OutboundQueue.Offer<Envelope> offer = backlog.offer(e, priority, estimate(e));
+        OutboundQueue.Offer<Object> offer = backlog.offer(o, priority, estimate(o));
         if (!offer.dropped().isEmpty()) {
             rt.metrics().slowConsumerDropped(offer.dropped().size());
         }
@@ -195,20 +228,48 @@ public abstract class AbstractSession implements ClientSession {
         }
     }
 
-    private int estimate(Envelope e) {
-        return rt.codec().encode(e).length + 64;
+    private int estimate(Object o) {
+        if (o instanceof SharedEvent se) {
+            return se.json().length + 64;
+        }
+        return rt.codec().encode((Envelope) o).length + 64;
     }
 
-    private Envelope stamp(Envelope e) {
-        Envelope s = e.withSeq(++seq).withTs(rt.clock().instant());
-        stamped(s);
-        rt.metrics().messageOut(s.type());
-        return s;
+    private Stamped stamp(Object o) {
+        long n = ++seq;
+        Stamped st;
+        if (o instanceof SharedEvent se) {
+            st = new Stamped(n, se.envelope().withSeq(n), se);
+        } else {
+            st = new Stamped(n, ((Envelope) o).withSeq(n).withTs(rt.clock().instant()), null);
+        }
+        stamped(st.envelope());
+        stampedWire(st);
+        rt.metrics().messageOut(st.envelope().type());
+        return st;
+    }
+
+    /** Writes (without flushing) one stamped event; by default {@link #write(Channel, Envelope)}. */
+    protected void writeStamped(Channel ch, Stamped stamped) {
+        write(ch, stamped.envelope());
+    }
+
+    /** Hook: an event got its {@code seq} (with its shared body when it has one). */
+    protected void stampedWire(Stamped stamped) {
     }
 
     /** The last {@code seq} stamped (event loop only). */
     protected long lastSeq() {
         return seq;
+    }
+
+    /** The connection dropped: events waiting for the socket get their seq now (into the resume history). */
+    void stampBacklog() {
+        Object e;
+        while ((e = backlog.poll()) != null) {
+            stamp(e);
+        }
+        endAfterBacklog = null;
     }
 
     /** Called on the loop when the channel becomes writable again. */
@@ -217,9 +278,9 @@ public abstract class AbstractSession implements ClientSession {
         if (ch == null || closed || ending) {
             return;
         }
-        Envelope e;
+        Object e;
         while (ch.isWritable() && (e = backlog.poll()) != null) {
-            write(ch, stamp(e));
+            writeStamped(ch, stamp(e));
         }
         ch.flush();
         if (backlog.isEmpty() && endAfterBacklog != null) {
@@ -313,6 +374,9 @@ public abstract class AbstractSession implements ClientSession {
         }
         EventHandler handler = rt.handler(type);
         if (handler == null) {
+            if (type.equals(EventTypes.SESSION_RESUME) && resume(env)) {
+                return;
+            }
             if (type.equals(EventTypes.SESSION_RESUME)) {
                 ObjectNode p = Events.object();
                 p.put("reason", "this server does not keep sessions for resume on " + transport());
@@ -328,6 +392,14 @@ public abstract class AbstractSession implements ClientSession {
         if (goingAway) {
             sendError(ErrorCode.GOING_AWAY, "server is shutting down; reconnect in "
                     + rt.config().reconnectAfter().toMillis() + " ms", env.id());
+            return;
+        }
+        RateLimitDecision limit = rt.limiter().tryAcquire("user:" + userId, type);
+        if (!limit.allowed()) {
+            rt.metrics().rateLimited(type);
+            rt.metrics().error(ErrorCode.RATE_LIMITED);
+            send(Envelope.of(EventTypes.ERROR, Events.errorPayload(ErrorCode.RATE_LIMITED, "too many '" + type
+                    + "' events; retry in " + limit.retryAfter().toMillis() + " ms", env.id(), limit.retryAfter())));
             return;
         }
         String rid = env.id();
@@ -350,6 +422,11 @@ public abstract class AbstractSession implements ClientSession {
                     .addKeyValue("requestId", rid).setCause(t).log();
             ctx.fail(ErrorCode.SERVER_ERROR, "internal error while handling '" + type + "'");
         }
+    }
+
+    /** Handles {@code session:resume} itself; {@code false} to answer {@code session:reset}. */
+    protected boolean resume(Envelope request) {
+        return false;
     }
 
     void sendError(ErrorCode code, String message, @Nullable String requestId) {
@@ -411,6 +488,7 @@ public abstract class AbstractSession implements ClientSession {
         rt.live().remove(this);
         if (managed()) {
             rt.manager().remove(this);
+            rt.manager().forget(this);
         }
         List<RequestContextImpl> inFlight = new ArrayList<>(requests.values());
         for (RequestContextImpl ctx : inFlight) {
@@ -424,12 +502,23 @@ public abstract class AbstractSession implements ClientSession {
             loop.execute(backlog::drain);
         }
         onClosed();
+        if (managed() && opened) {
+            rt.sessionClosed(this);
+        }
         closeFuture.complete(null);
         log.atInfo().setMessage("session closed").addKeyValue("event", "connection.closed")
                 .addKeyValue("userId", userId).addKeyValue("clientId", clientId)
                 .addKeyValue("metadata", Map.of("sessionId", sessionId, "transport", transport(), "reason", reason,
                         "cancelledRequests", inFlight.size()))
                 .log();
+    }
+
+    private volatile boolean opened;
+
+    /** Announces the new session to the session listeners (after {@code system:connected} is queued). */
+    protected void opened() {
+        opened = true;
+        rt.sessionOpened(this);
     }
 
     /** Hook: release timers. */

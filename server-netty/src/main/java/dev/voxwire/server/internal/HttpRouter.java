@@ -10,6 +10,10 @@ import dev.voxwire.core.protocol.EventTypes;
 import dev.voxwire.core.protocol.InvalidEnvelopeException;
 import dev.voxwire.core.reliability.RateLimitDecision;
 import dev.voxwire.server.Principal;
+import dev.voxwire.server.rooms.ChatChannel;
+import dev.voxwire.server.rooms.Member;
+import dev.voxwire.server.rooms.RoomsHandler;
+import java.util.Optional;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -76,12 +80,22 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     private enum Route {
         ROOT("GET"), LIVE("GET"), READY("GET"), METRICS("GET"), WS("GET"), WS_AUDIO("GET"),
-        SSE_AUDIO("POST"), SSE_EVENTS("GET"), SSE_SEND("POST");
+        SSE_AUDIO("POST"), SSE_EVENTS("GET"), SSE_SEND("POST"),
+        CHANNELS("GET, POST"), CHANNEL("PATCH, DELETE"), CHANNEL_MEMBERS("GET");
 
         final String method;
 
         Route(String method) {
             this.method = method;
+        }
+
+        boolean allows(HttpMethod m) {
+            for (String x : method.split(", ")) {
+                if (x.equals(m.name()) || (x.equals("GET") && m.equals(HttpMethod.HEAD))) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -102,7 +116,18 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             case "/sse/audio-analysis": return Route.SSE_AUDIO;
             case "/sse/events": return Route.SSE_EVENTS;
             case "/sse/send": return Route.SSE_SEND;
+            case "/api/channels": return Route.CHANNELS;
             default:
+                if (path.startsWith("/api/channels/")) {
+                    String[] parts = path.substring("/api/channels/".length()).split("/", -1);
+                    if (parts.length == 1 && !parts[0].isEmpty()) {
+                        return Route.CHANNEL;
+                    }
+                    if (parts.length == 2 && !parts[0].isEmpty() && parts[1].equals("members")) {
+                        return Route.CHANNEL_MEMBERS;
+                    }
+                    return null;
+                }
                 return path.startsWith("/ws/") && path.indexOf('/', 4) < 0 ? Route.WS : null;
         }
     }
@@ -128,7 +153,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             preflight(ctx, req, route, origin, originOk);
             return;
         }
-        if (!req.method().name().equals(route.method) && !(route.method.equals("GET") && req.method().equals(HttpMethod.HEAD))) {
+        if (!route.allows(req.method())) {
             FullHttpResponse r = json(HttpResponseStatus.METHOD_NOT_ALLOWED, errorBody("METHOD_NOT_ALLOWED",
                     req.method() + " is not allowed on " + path + " (expected: " + route.method + ")", false, null));
             r.headers().set(HttpHeaderNames.ALLOW, route.method + ", OPTIONS");
@@ -192,6 +217,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             case SSE_EVENTS -> sseEvents(ctx, req, qs, principal, cors);
             case SSE_SEND -> sseSend(ctx, req, qs, principal, cors);
             case SSE_AUDIO -> sseAudio(ctx, req, qs, principal, cors);
+            case CHANNELS, CHANNEL, CHANNEL_MEMBERS -> channelsApi(ctx, req, route, path, principal, cors);
             default -> throw new IllegalStateException(route.name());
         }
     }
@@ -310,7 +336,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         ch.pipeline().replace("idle", "idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
         ch.pipeline().replace(this, "ws-utf8", new io.netty.handler.codec.http.websocketx.Utf8FrameValidator(false));
         ch.pipeline().addAfter("ws-utf8", "ws-aggregator", new WebSocketFrameAggregator(rt.config().maxFrameBytes()));
-        ch.pipeline().addAfter("ws-aggregator", "ws-frames", new WebSocketFrameHandler(session, rt.config().maxMessageBytes()));
+        WebSocketFrameHandler frames = new WebSocketFrameHandler(session, rt.config().maxMessageBytes());
+        session.frames(frames);
+        ch.pipeline().addAfter("ws-aggregator", "ws-frames", frames);
         String userId = principal.userId();
         String cid = clientId;
         handshaker.handshake(ch, req).addListener((ChannelFuture f) -> {
@@ -341,6 +369,102 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         logRefused(ctx, new QueryStringDecoder(req.uri()).path(), "too many connections for user", principal.userId());
         send(ctx, req, cors, error(HttpResponseStatus.TOO_MANY_REQUESTS, ErrorCode.RATE_LIMITED,
                 "user already has " + rt.config().maxConnectionsPerUser() + " connections (the limit)", null), false);
+    }
+
+    // ---- channels REST API ----------------------------------------------------------------------
+
+    private void channelsApi(ChannelHandlerContext ctx, FullHttpRequest req, Route route, String path, Principal principal,
+            @Nullable String cors) {
+        RoomsHandler rooms = rt.rooms();
+        if (rooms == null) {
+            send(ctx, req, cors, json(HttpResponseStatus.NOT_FOUND, errorBody("NOT_FOUND",
+                    "the channels API is not enabled on this server (no rooms handler)", false, null)), false);
+            return;
+        }
+        String id = route == Route.CHANNELS ? "" : QueryStringDecoder.decodeComponent(path.split("/")[3]);
+        String user = principal.userId();
+        try {
+            switch (route) {
+                case CHANNELS -> {
+                    if (req.method().equals(HttpMethod.POST)) {
+                        ChatChannel c = rooms.createChannel(user, nameOf(req));
+                        FullHttpResponse r = json(HttpResponseStatus.CREATED, RoomsHandler.channelJson(c));
+                        r.headers().set(HttpHeaderNames.LOCATION, "/api/channels/" + c.id());
+                        send(ctx, req, cors, r, false);
+                    } else {
+                        ObjectNode body = Events.object();
+                        com.fasterxml.jackson.databind.node.ArrayNode list = body.putArray("channels");
+                        for (ChatChannel c : rooms.channels()) {
+                            list.add(RoomsHandler.channelJson(c));
+                        }
+                        send(ctx, req, cors, json(HttpResponseStatus.OK, body), false);
+                    }
+                }
+                case CHANNEL -> {
+                    Optional<ChatChannel> c = req.method().equals(HttpMethod.PATCH)
+                            ? rooms.renameChannel(user, id, nameOf(req)) : rooms.deleteChannel(user, id);
+                    if (c.isEmpty()) {
+                        noChannel(ctx, req, cors, id);
+                    } else if (req.method().equals(HttpMethod.PATCH)) {
+                        send(ctx, req, cors, json(HttpResponseStatus.OK, RoomsHandler.channelJson(c.get())), false);
+                    } else {
+                        ObjectNode body = RoomsHandler.channelJson(c.get());
+                        body.put("deleted", true);
+                        send(ctx, req, cors, json(HttpResponseStatus.OK, body), false);
+                    }
+                }
+                case CHANNEL_MEMBERS -> {
+                    Optional<ChatChannel> c = rooms.channel(id);
+                    if (c.isEmpty()) {
+                        noChannel(ctx, req, cors, id);
+                        return;
+                    }
+                    rooms.channelMembers(id).whenComplete((members, err) -> {
+                        if (err != null) {
+                            send(ctx, req, cors, error(HttpResponseStatus.INTERNAL_SERVER_ERROR, ErrorCode.SERVER_ERROR,
+                                    "members of channel '" + abbreviate(id) + "' are not available", null), false);
+                            return;
+                        }
+                        ObjectNode body = Events.object();
+                        body.put("channelId", id);
+                        body.put("room", c.get().room().name());
+                        com.fasterxml.jackson.databind.node.ArrayNode list = body.putArray("members");
+                        for (Member m : members) {
+                            list.addObject().put("userId", m.userId()).put("status", m.status().wire());
+                        }
+                        send(ctx, req, cors, json(HttpResponseStatus.OK, body), false);
+                    });
+                }
+                default -> throw new IllegalStateException(route.name());
+            }
+        } catch (VoxwireException e) {
+            rt.metrics().error(e.code());
+            send(ctx, req, cors, error(HttpResponseStatus.valueOf(e.code().httpStatus()), e.code(), e.getMessage(), null),
+                    false);
+        }
+    }
+
+    private void noChannel(ChannelHandlerContext ctx, FullHttpRequest req, @Nullable String cors, String id) {
+        send(ctx, req, cors, json(HttpResponseStatus.NOT_FOUND, errorBody("NOT_FOUND",
+                "no channel '" + abbreviate(id) + "'", false, null)), false);
+    }
+
+    private String nameOf(FullHttpRequest req) {
+        int n = req.content().readableBytes();
+        if (n > rt.config().maxMessageBytes()) {
+            throw new VoxwireException(ErrorCode.PAYLOAD_TOO_LARGE, "body is " + n + " bytes (limit: "
+                    + rt.config().maxMessageBytes() + ")");
+        }
+        JsonNode root;
+        try {
+            root = EnvelopeCodec.mapper().readTree(ByteBufUtil.getBytes(req.content()));
+        } catch (IOException e) {
+            throw new VoxwireException(ErrorCode.INVALID_PAYLOAD, "malformed JSON body (expected: {\"name\": \"...\"})");
+        }
+        if (root == null || !root.isObject() || !root.path("name").isTextual()) {
+            throw new VoxwireException(ErrorCode.INVALID_PAYLOAD, "body must be a JSON object with a string field 'name'");
+        }
+        return root.path("name").asText();
     }
 
     // ---- SSE -----------------------------------------------------------------------------------

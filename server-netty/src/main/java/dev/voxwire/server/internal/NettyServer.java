@@ -81,6 +81,9 @@ public final class NettyServer {
             shutdownGroups();
             throw e;
         }
+        for (dev.voxwire.server.SessionListener l : rt.listeners()) {
+            l.started(rt.manager());
+        }
         port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         rt.ready(true);
         log.atInfo().setMessage("server started").addKeyValue("event", "server.started")
@@ -138,6 +141,13 @@ public final class NettyServer {
             Thread.currentThread().interrupt();
         }
         shutdownGroups();
+        for (dev.voxwire.server.SessionListener l : rt.listeners()) {
+            try {
+                l.stopped();
+            } catch (RuntimeException e) {
+                log.atWarn().setMessage("session listener failed to stop").addKeyValue("event", "listener.failed").setCause(e).log();
+            }
+        }
         serverChannel = null;
         log.atInfo().setMessage("server stopped").addKeyValue("event", "server.stopped").log();
     }

@@ -114,6 +114,18 @@ final class RequestContextImpl implements RequestContext {
         ended("error");
     }
 
+    @Override
+    public void end() {
+        synchronized (this) {
+            if (state != State.ACTIVE) {
+                return;
+            }
+            state = State.ENDED;
+            cancelActions.clear();
+        }
+        ended("ok");
+    }
+
     /**
      * Cancels the request: runs the onCancel actions and, when {@code notify}, sends
      * {@code request:cancelled} as its final event. Returns false if it had already ended.

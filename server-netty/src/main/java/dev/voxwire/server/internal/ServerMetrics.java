@@ -45,6 +45,12 @@ public final class ServerMetrics {
                 .register(registry);
     }
 
+    /** Registers the {@code voxwire.rooms} gauge: rooms with at least one member. */
+    public <T> void rooms(T source, ToDoubleFunction<T> count) {
+        io.micrometer.core.instrument.Gauge.builder("voxwire.rooms", source, count)
+                .description("Rooms with at least one member").register(registry);
+    }
+
     public void messageIn(String type) {
         in.computeIfAbsent(type, t -> Counter.builder("voxwire.messages.in").tag("type", t)
                 .description("Events received from clients, by type").register(registry)).increment();

@@ -6,6 +6,8 @@ import dev.voxwire.core.reliability.EventRateLimiter;
 import dev.voxwire.server.Authenticator;
 import dev.voxwire.server.EventHandler;
 import dev.voxwire.server.ServerConfig;
+import dev.voxwire.server.SessionListener;
+import dev.voxwire.server.rooms.RoomsHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -34,11 +36,18 @@ public final class ServerRuntime {
     private final ThreadPoolExecutor workerPool;
     private final EventRateLimiter limiter;
     private final java.util.Set<AbstractSession> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final List<SessionListener> listeners;
+    private @Nullable RoomsHandler rooms;
     private volatile boolean draining;
     private volatile boolean ready;
 
     public ServerRuntime(ServerConfig config, EventTypes types, List<EventHandler> handlerList, MeterRegistry registry,
             Authenticator authenticator, Clock clock) {
+        this(config, types, handlerList, List.of(), registry, authenticator, clock);
+    }
+
+    public ServerRuntime(ServerConfig config, EventTypes types, List<EventHandler> handlerList,
+            List<SessionListener> extraListeners, MeterRegistry registry, Authenticator authenticator, Clock clock) {
         this.config = config;
         this.codec = EnvelopeCodec.builder().types(types).maxBytes(config.maxMessageBytes()).build();
         Map<String, EventHandler> map = new HashMap<>();
@@ -58,9 +67,29 @@ public final class ServerRuntime {
             }
         }
         this.handlers = Map.copyOf(map);
+        List<SessionListener> ls = new java.util.ArrayList<>();
+        for (EventHandler h : handlerList) {
+            if (h instanceof SessionListener l && !ls.contains(l)) {
+                ls.add(l);
+            }
+        }
+        for (SessionListener l : extraListeners) {
+            if (!ls.contains(l)) {
+                ls.add(l);
+            }
+        }
+        this.listeners = List.copyOf(ls);
         this.metrics = new ServerMetrics(registry);
-        this.manager = new ConnectionManagerImpl(config.maxConnectionsPerUser());
+        this.manager = new ConnectionManagerImpl(config.maxConnectionsPerUser(), this);
         this.metrics.connections(manager, m -> m.count("websocket"), m -> m.count("sse"));
+        for (EventHandler h : handlerList) {
+            if (h instanceof RoomsHandler r) {
+                if (rooms == null) {
+                    rooms = r;
+                    this.metrics.rooms(r, RoomsHandler::roomCount);
+                }
+            }
+        }
         this.authenticator = authenticator;
         this.clock = clock;
         AtomicInteger n = new AtomicInteger();
@@ -89,6 +118,34 @@ public final class ServerRuntime {
     public void draining(boolean d) { draining = d; }
     public boolean ready() { return ready && !draining; }
     public void ready(boolean r) { ready = r; }
+
+    /** The rooms handler, when one is registered (serves the channels REST API). */
+    public @Nullable RoomsHandler rooms() { return rooms; }
+
+    /** The session listeners (handlers that are listeners, then the extra ones). */
+    public List<SessionListener> listeners() { return listeners; }
+
+    void sessionOpened(AbstractSession s) { notify(s, "opened"); }
+    void sessionDetached(AbstractSession s) { notify(s, "detached"); }
+    void sessionResumed(AbstractSession s) { notify(s, "resumed"); }
+    void sessionClosed(AbstractSession s) { notify(s, "closed"); }
+
+    private void notify(AbstractSession s, String what) {
+        for (SessionListener l : listeners) {
+            try {
+                switch (what) {
+                    case "opened" -> l.opened(s);
+                    case "detached" -> l.detached(s);
+                    case "resumed" -> l.resumed(s);
+                    default -> l.closed(s);
+                }
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(ServerRuntime.class).atWarn().setMessage("session listener failed")
+                        .addKeyValue("event", "listener.failed").addKeyValue("userId", s.userId())
+                        .addKeyValue("metadata", Map.of("listener", l.getClass().getName(), "call", what)).setCause(e).log();
+            }
+        }
+    }
 
     /** A random, URL-safe session id. */
     public static String newSessionId() {

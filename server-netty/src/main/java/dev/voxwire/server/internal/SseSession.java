@@ -37,6 +37,7 @@ final class SseSession extends AbstractSession {
     /** A new session's first event (before any stream is attached, so it lands in the history). */
     void start() {
         send(connectedEvent());
+        opened();
     }
 
     /**

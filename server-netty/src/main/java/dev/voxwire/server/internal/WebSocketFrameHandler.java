@@ -21,12 +21,38 @@ import org.slf4j.LoggerFactory;
 final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
 
-    private final WsSession session;
+    private volatile WsSession session;
+    /** Text messages read while a resume is being decided (channel loop only); null when not holding. */
+    private java.util.@org.jspecify.annotations.Nullable List<byte[]> held;
     private final int maxMessageBytes;
 
     WebSocketFrameHandler(WsSession session, int maxMessageBytes) {
         this.session = session;
         this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** Holds incoming text messages until {@link #switchTo} or {@link #release} (channel loop). */
+    void hold() {
+        if (held == null) {
+            held = new java.util.ArrayList<>();
+        }
+    }
+
+    /** Hands the connection to a resumed session, with the messages held meanwhile (channel loop). */
+    void switchTo(WsSession target) {
+        session = target;
+        release();
+    }
+
+    /** Stops holding: the held messages go to the current session, in order (channel loop). */
+    void release() {
+        java.util.List<byte[]> h = held;
+        held = null;
+        if (h != null) {
+            for (byte[] b : h) {
+                session.read(b);
+            }
+        }
     }
 
     @Override
@@ -39,7 +65,12 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
                         "message is " + n + " bytes (limit: " + maxMessageBytes + ")", null);
                 return;
             }
-            session.receive(ByteBufUtil.getBytes(frame.content()));
+            byte[] bytes = ByteBufUtil.getBytes(frame.content());
+            if (held != null) {
+                held.add(bytes);
+                return;
+            }
+            session.read(bytes);
         } else if (frame instanceof BinaryWebSocketFrame) {
             session.runtime().metrics().messageIn("invalid");
             session.sendError(ErrorCode.INVALID_PAYLOAD, "binary frames are not supported on "
@@ -68,7 +99,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
         if (ctx.channel().isWritable()) {
-            session.onWritable();
+            session.writable();
         }
         super.channelWritabilityChanged(ctx);
     }
