@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Java snippets of docs/testing.md and the README marked {@code <!-- snippet: NAME -->} must be
- * exact copies of the regions between {@code // docs:NAME} and {@code // end:NAME} in this module's
- * tests, so the documentation shows code that compiles and passes.
+ * exact copies of the regions between {@code // docs:NAME} and {@code // end:NAME} in the tests of
+ * this module and of the examples module, so the documentation shows code that compiles and passes.
  */
 class DocsSnippetsTest {
     private static final Pattern REGION = Pattern.compile("(?m)^[ \\t]*// docs:([\\w-]+)\\n(.*?)^[ \\t]*// end:\\1\\n", Pattern.DOTALL);
@@ -44,9 +44,15 @@ class DocsSnippetsTest {
 
     private static Map<String, String> regions() throws IOException {
         Map<String, String> out = new HashMap<>();
-        List<Path> sources;
-        try (Stream<Path> files = Files.walk(Path.of("src", "test", "java"))) {
-            sources = files.filter(p -> p.toString().endsWith(".java")).collect(Collectors.toList());
+        List<Path> sources = new java.util.ArrayList<>();
+        // this module's tests, and the examples module's (docs/testing.md quotes both)
+        for (Path root : List.of(Path.of("src", "test", "java"), Path.of("..", "examples", "src", "test", "java"))) {
+            if (!Files.isDirectory(root)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(root)) {
+                files.filter(p -> p.toString().endsWith(".java")).forEach(sources::add);
+            }
         }
         for (Path p : sources) {
             Matcher m = REGION.matcher(read(p));
