@@ -34,9 +34,7 @@ public final class Main {
     static Map<String, Command> commands() {
         Map<String, Command> c = new LinkedHashMap<>();
         c.put("serve", new ServeCommand(System::getenv));
-        c.put("stream", Unavailable.of("send an audio file or a message over a transport; print events as JSON lines",
-                "voxwire stream --transport websocket|sse --url URL --token T --file a.wav [--repeat N] [--concurrency C]",
-                "transport-websocket (issue #5)"));
+        c.put("stream", new StreamCommand());
         c.put("token", new TokenCommand(System::getenv));
         c.put("simulate-gemini", new SimulateGeminiCommand());
         c.put("live", Unavailable.of("talk to Gemini Live (or the simulator); print events as JSON lines",

@@ -136,6 +136,7 @@ class RoomsIntegrationTest {
             assertThat(two.path("payload").path("offset").asLong()).isEqualTo(2);
             JsonNode three = alice.expect(n -> type(n).equals("message:new") && n.path("payload").path("content").asText().equals("three"));
             assertThat(three.path("seq").asLong()).isGreaterThan(two.path("seq").asLong());
+            assertThat(alice.unread).noneMatch(n -> n.path("payload").path("requestId").asText().equals(id));
             JsonNode rejoined = alice.answer(id);
             assertThat(rejoined.path("payload").path("recovered").asBoolean()).isTrue();
             assertThat(rejoined.path("payload").path("replayed").asInt()).isEqualTo(2);

@@ -163,8 +163,8 @@ public final class WebSocketTransport implements AudioTransport {
     private long generation;
     private boolean everConnected;
     private boolean closing;
-    private @Nullable String sessionId;
-    private long lastSeq;
+    private volatile @Nullable String sessionId;
+    private volatile long lastSeq;
     private @Nullable String resumeId;
     private @Nullable String resumeOldSession;
     private @Nullable String resumeNewSession;
@@ -346,6 +346,19 @@ public final class WebSocketTransport implements AudioTransport {
     public CompletionStage<Void> closeAsync() {
         run(this::startClose, () -> closeFuture.complete(null));
         return closeFuture;
+    }
+
+    /**
+     * Closes and waits up to {@link #DEFAULT_CLOSE_TIMEOUT}; called on the transport's event loop
+     * (from a listener) it starts the close and returns without waiting.
+     */
+    @Override
+    public void close() {
+        if (loop.inEventLoop()) {
+            closeAsync();
+        } else {
+            AudioTransport.super.close();
+        }
     }
 
     @Override
@@ -764,11 +777,15 @@ public final class WebSocketTransport implements AudioTransport {
     /** A new session: the server cancelled what was in flight on the old one; send it again, once. */
     private void sessionReset() {
         List<Handle> again = new ArrayList<>();
+        List<Handle> gone = new ArrayList<>();
         for (Handle h : requests.values()) {
-            if (h.written && !h.isDone() && !h.expectsNoAnswer()) {
+            if (h.cancelledLocally && h.written) {
+                gone.add(h); // cancelled and waiting for a confirmation the old session will never send
+            } else if (h.written && !h.isDone() && !h.expectsNoAnswer()) {
                 again.add(h);
             }
         }
+        gone.forEach(this::forget);
         for (int i = again.size() - 1; i >= 0; i--) {
             Handle h = again.get(i);
             h.written = false;

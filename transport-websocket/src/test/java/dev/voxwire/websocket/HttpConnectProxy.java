@@ -14,7 +14,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** A tiny HTTP CONNECT proxy on loopback (plain sockets, one thread per direction), recording each CONNECT target. */
+/**
+ * A tiny HTTP CONNECT (or, with {@link #socks5()}, SOCKS5 without auth) proxy on loopback: plain
+ * sockets, one thread per direction, recording each target as {@code host:port}.
+ */
 public final class HttpConnectProxy implements AutoCloseable {
     public final List<String> targets = new CopyOnWriteArrayList<>();
     private final ServerSocket server;
@@ -25,9 +28,21 @@ public final class HttpConnectProxy implements AutoCloseable {
     });
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
+    private final boolean socks;
+
     public HttpConnectProxy() throws IOException {
+        this(false);
+    }
+
+    private HttpConnectProxy(boolean socks) throws IOException {
+        this.socks = socks;
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         threads.execute(this::acceptLoop);
+    }
+
+    /** A SOCKS5 proxy (no authentication, CONNECT only). */
+    public static HttpConnectProxy socks5() throws IOException {
+        return new HttpConnectProxy(true);
     }
 
     public InetSocketAddress address() {
@@ -47,6 +62,10 @@ public final class HttpConnectProxy implements AutoCloseable {
     }
 
     private void serve(Socket client) {
+        if (socks) {
+            serveSocks(client);
+            return;
+        }
         try {
             InputStream in = client.getInputStream();
             String head = readHead(in);
@@ -61,6 +80,44 @@ public final class HttpConnectProxy implements AutoCloseable {
             Socket upstream = new Socket(first[1].substring(0, colon), Integer.parseInt(first[1].substring(colon + 1)));
             sockets.add(upstream);
             client.getOutputStream().write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            threads.execute(() -> pump(upstream, client));
+            pump(client, upstream);
+        } catch (IOException e) {
+            closeQuietly(client);
+        }
+    }
+
+    private void serveSocks(Socket client) {
+        try {
+            java.io.DataInputStream in = new java.io.DataInputStream(client.getInputStream());
+            OutputStream out = client.getOutputStream();
+            if (in.readUnsignedByte() != 5) {
+                client.close();
+                return;
+            }
+            in.readNBytes(in.readUnsignedByte()); // offered methods
+            out.write(new byte[] {5, 0});
+            int ver = in.readUnsignedByte();
+            int cmd = in.readUnsignedByte();
+            in.readUnsignedByte();
+            int atyp = in.readUnsignedByte();
+            String host;
+            if (atyp == 1) {
+                host = InetAddress.getByAddress(in.readNBytes(4)).getHostAddress();
+            } else if (atyp == 3) {
+                host = new String(in.readNBytes(in.readUnsignedByte()), StandardCharsets.US_ASCII);
+            } else {
+                host = InetAddress.getByAddress(in.readNBytes(16)).getHostAddress();
+            }
+            int port = in.readUnsignedShort();
+            if (ver != 5 || cmd != 1) {
+                client.close();
+                return;
+            }
+            targets.add(host + ":" + port);
+            Socket upstream = new Socket(host, port);
+            sockets.add(upstream);
+            out.write(new byte[] {5, 0, 0, 1, 0, 0, 0, 0, 0, 0});
             threads.execute(() -> pump(upstream, client));
             pump(client, upstream);
         } catch (IOException e) {

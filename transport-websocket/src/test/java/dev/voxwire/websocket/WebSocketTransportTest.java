@@ -270,6 +270,16 @@ class WebSocketTransportTest {
     }
 
     @Test
+    void connectsThroughASocks5Proxy() throws Exception {
+        try (HttpConnectProxy proxy = HttpConnectProxy.socks5();
+                WebSocketTransport t = transport(config(server.wsUri(), "ida").proxy(ProxyOptions.socks5(proxy.address())).build())) {
+            t.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(t.send(count(1)).result().toCompletableFuture().get(10, TimeUnit.SECONDS).type()).isEqualTo("test:done");
+            assertThat(proxy.targets).containsExactly("127.0.0.1:" + server.port());
+        }
+    }
+
+    @Test
     void tlsWithAnExplicitlyTrustedSelfSignedCertificateAndRefusedOtherwise(@TempDir Path dir) throws Exception {
         try (GeminiLiveSimulator sim = GeminiLiveSimulator.builder().tls(true).build().start()) {
             Path pem = sim.exportCertificatePem(dir.resolve("sim.pem"));

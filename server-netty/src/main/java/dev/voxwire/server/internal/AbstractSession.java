@@ -472,6 +472,13 @@ public abstract class AbstractSession implements ClientSession {
         end(ErrorCode.CloseCodes.GOING_AWAY, "server shutting down");
     }
 
+    /** Cancels every request in flight; with {@code notify} each sends its final {@code request:cancelled}. */
+    void cancelRequests(boolean notify) {
+        for (RequestContextImpl ctx : new ArrayList<>(requests.values())) {
+            ctx.cancel(notify);
+        }
+    }
+
     /** A session refused before it started (over the per-user limit): forget it, touch no channel. */
     void discard() {
         closed = true;

@@ -188,6 +188,10 @@ public final class ConnectionManagerImpl implements ConnectionManager {
                     s.sendShared(ev);
                 }
             };
+            if (e.getKey().inEventLoop()) {
+                task.run(); // this loop's own sessions: now, so they keep the order of what this thread sends next
+                continue;
+            }
             try {
                 e.getKey().execute(task);
             } catch (java.util.concurrent.RejectedExecutionException ex) {

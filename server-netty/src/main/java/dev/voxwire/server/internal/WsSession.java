@@ -220,6 +220,8 @@ final class WsSession extends AbstractSession {
         detached = true;
         detachedAtMillis = rt.clock().millis();
         stampBacklog();
+        // requests do not outlive their connection; a resuming client learns it from the history
+        cancelRequests(true);
         rt.manager().remove(this);
         expiry = loop.schedule(() -> {
             if (detached && !closed) {

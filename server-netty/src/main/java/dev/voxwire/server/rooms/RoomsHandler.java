@@ -53,9 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class RoomsHandler implements EventHandler, SessionListener {
     private static final Logger log = LoggerFactory.getLogger(RoomsHandler.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Server event types of this handler (besides the answers listed in {@code EventTypes}). */
-    public static final String USER_TYPING = EventTypes.USER_TYPING;
-    public static final String PRESENCE_UPDATE = EventTypes.PRESENCE_UPDATE;
+    /** Server event types of the channels REST API (sent to members and the creator). */
     public static final String CHANNEL_CREATED = "channel:created";
     public static final String CHANNEL_UPDATED = "channel:updated";
     public static final String CHANNEL_DELETED = "channel:deleted";
