@@ -397,6 +397,34 @@ class ExtensionLifecycleTest {
         assertThat(ProxyWithUnavailableTarget.proxy.isRunning()).isFalse();
     }
 
+    static class ProxyInFrontOfGemini {
+        @RegisterExtension
+        static GeminiSimulatorExtension gemini = GeminiSimulatorExtension.ofDefaults();
+        @RegisterExtension
+        static FaultProxyExtension proxy = FaultProxyExtension.builder().target(gemini).build();
+
+        @Test
+        void forwardsToTheSimulator(FaultProxy p, GeminiLiveSimulator sim) {
+            assertThat(p.upstream().getPort()).isEqualTo(sim.port());
+            java.net.URI viaProxy = java.net.URI.create(proxy.wsUri(gemini.wsUri().getPath()) + "?key=" + gemini.apiKey());
+            try (dev.voxwire.testkit.RawWebSocket live = dev.voxwire.testkit.RawWebSocket.connect(viaProxy)) {
+                live.send("{\"setup\":{\"model\":\"models/gemini-2.5-flash-native-audio-preview-12-2025\"}}");
+                assertThat(live.nextJson().has("setupComplete")).isTrue();
+            }
+            Probe.saw(p, p.port());
+            Probe.saw(sim, sim.port());
+        }
+    }
+
+    @Test
+    void aProxyCanFrontTheGeminiSimulator() {
+        EngineExecutionResults r = run(ProxyInFrontOfGemini.class);
+
+        r.allEvents().assertStatistics(s -> s.failed(0));
+        r.testEvents().assertStatistics(s -> s.succeeded(1));
+        assertAllClosed();
+    }
+
     // ---------------------------------------------------------------- gemini
 
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
