@@ -829,6 +829,15 @@ public final class WebSocketTransport implements AudioTransport {
             h.fail(new VoxwireException(ev.code(), ev.message(), null, ev.retryAfter()), true);
             forget(h);
         } else if (EventTypes.REQUEST_CANCELLED.equals(e.type())) {
+            if (config.reconnect().enabled() && !h.expectsNoAnswer()) {
+                // not asked for: the server dropped it with a connection (a detach before a resume);
+                // it never ran to the end, so it goes out again, once, on this session
+                log.debug("{}: request {} was cancelled by the server without being asked; sending it again", this, rid);
+                h.written = false;
+                resendFirst.addLast(new Outgoing(h, h.request, Priorities.of(h.request.type())));
+                flush();
+                return;
+            }
             VoxwireException ex = new VoxwireException(ErrorCode.CANCELLED, "request " + rid + " was cancelled by the server");
             dispatcher.dispatch(TransportEvent.Error.of(ex, rid));
             h.fail(ex, true);
