@@ -40,6 +40,7 @@ class DocsSnippetsTest {
         }
         assertThat(count).as("snippets in %s", doc).isPositive();
         assertThat(text.split("<!-- snippet: ", -1).length - 1).as("markers without a java block in %s", doc).isEqualTo(count);
+        assertThat(text.split("```java", -1).length - 1).as("java blocks that are not copies of tests in %s", doc).isEqualTo(count);
     }
 
     private static Map<String, String> regions() throws IOException {

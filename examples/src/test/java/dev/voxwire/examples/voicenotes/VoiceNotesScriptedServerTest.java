@@ -1,11 +1,14 @@
 package dev.voxwire.examples.voicenotes;
 
+import static dev.voxwire.testkit.assertj.VoxwireAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.voxwire.core.ErrorCode;
+import dev.voxwire.core.TransportEvent;
 import dev.voxwire.testkit.AudioFixtures;
 import dev.voxwire.testkit.AudioFixtures.Encoding;
 import dev.voxwire.testkit.RecordedRequest;
+import dev.voxwire.testkit.RecordingListener;
 import dev.voxwire.testkit.ReleaseGate;
 import dev.voxwire.testkit.ScriptedResponse;
 import dev.voxwire.testkit.ScriptedVoxwireServer;
@@ -80,6 +83,24 @@ class VoiceNotesScriptedServerTest {
         assertThat(report.failed().get("first.wav").message()).contains("too many analyses");
         assertThat(report.analysed()).extracting(NoteAnalysis::name).containsExactly("second.wav");
     }
+
+    // docs:examples-assertions
+    @Test
+    void aServerErrorReachesTheListenersWithItsRequestId() {
+        RecordingListener events = RecordingListener.create();
+        notes.onEvent(events);
+        server.enqueue("audio:analyze", ScriptedResponse.builder()
+                .error(ErrorCode.RATE_LIMITED, "too many analyses", Duration.ofSeconds(2)).build());
+
+        notes.analyze("memo.wav", AudioFixtures.silence(Duration.ofMillis(100), 16_000, 1, Encoding.PCM_S16LE));
+
+        String requestId = server.takeRequest("audio:analyze", WAIT).requestId();
+        assertThat(events.await(TransportEvent.Error.class, WAIT))
+                .isError(ErrorCode.RATE_LIMITED)
+                .hasRequestId(requestId)
+                .isRetrySuggested();
+    }
+    // end:examples-assertions
 
     @Test
     void aNoteIsPendingUntilTheServerAnswers() throws Exception {
