@@ -96,7 +96,9 @@ import org.slf4j.LoggerFactory;
  *       events are replayed (duplicates by {@code seq} are dropped) and
  *       {@link TransportEvent.Reconnected#resumed()} is {@code true}; {@code session:reset} (or no
  *       answer within the connect timeout) means a new session: requests that were in flight
- *       and expect a result are sent again, once, with their ids.
+ *       and expect a result are sent again, once, with their ids. A {@code request:cancelled}
+ *       the application did not ask for (the server cancels what ran on a detached session and
+ *       replays that) also sends the request again, as does a refusal by a draining server.
  *   <li><b>Wire log</b> ({@link TransportConfig#wireLog()}): every frame at DEBUG on logger
  *       {@code dev.voxwire.websocket.wire}, tokens and audio elided.
  * </ul>

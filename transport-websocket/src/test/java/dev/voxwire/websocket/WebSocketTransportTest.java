@@ -192,6 +192,53 @@ class WebSocketTransportTest {
     }
 
     @Test
+    void requestWithoutAFinalEventInTimeFailsAndIsCancelledOnTheServer() throws Exception {
+        try (WebSocketTransport t = transport(config(server.wsUri(), "kai").requestTimeout(Duration.ofMillis(300)).build())) {
+            t.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            RequestHandle h = t.send(slow());
+            VoxwireException e = failure(h.result().toCompletableFuture());
+            assertThat(e.code()).isEqualTo(ErrorCode.CONNECTION_TIMEOUT);
+            await().atMost(WAIT).until(() -> server.cancelled.contains(h.id()));
+            await().atMost(WAIT).until(() -> t.health().inFlight() == 0);
+        }
+    }
+
+    @Test
+    void sendsFromManyThreadsAndFromInsideListenersWithoutRecursion() throws Exception {
+        try (WebSocketTransport t = transport(config(server.wsUri(), "lee").build())) {
+            t.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<RequestHandle>> sent = new ArrayList<>();
+                for (int i = 0; i < 400; i++) {
+                    sent.add(pool.submit(() -> t.send(count(1))));
+                }
+                for (java.util.concurrent.Future<RequestHandle> f : sent) {
+                    assertThat(f.get(10, TimeUnit.SECONDS).result().toCompletableFuture().get(10, TimeUnit.SECONDS).type())
+                            .isEqualTo("test:done");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            // a chain of 2,000 requests, each sent from the listener of the previous one's result
+            java.util.concurrent.atomic.AtomicInteger chained = new java.util.concurrent.atomic.AtomicInteger();
+            CompletableFuture<Void> chainDone = new CompletableFuture<>();
+            t.onEvent(e -> {
+                if (e instanceof TransportEvent.Result) {
+                    if (chained.incrementAndGet() < 2_000) {
+                        t.send(count(0));
+                    } else {
+                        chainDone.complete(null);
+                    }
+                }
+            });
+            t.send(count(0));
+            chainDone.get(30, TimeUnit.SECONDS);
+            assertThat(chained.get()).isEqualTo(2_000);
+        }
+    }
+
+    @Test
     void wrongTokenFailsFastWithOneHandshake() throws Exception {
         int before = server.authAttempts.get();
         TransportConfig cfg = config(server.wsUri(), "x").token("not-a-valid-token").build();
