@@ -268,6 +268,11 @@ public final class ScriptedVoxwireServer implements AutoCloseable {
         return push(Envelope.of(type, payload));
     }
 
+    /** As {@link #push(Envelope)} with a type and the payload as JSON object text. */
+    public int push(String type, String payloadJson) {
+        return push(Envelope.of(type, ScriptedResponse.parseObject(payloadJson)));
+    }
+
     /**
      * Closes every open connection with a close frame of {@code code} and {@code reason} (then the
      * TCP connection, once the client answered or after a second).

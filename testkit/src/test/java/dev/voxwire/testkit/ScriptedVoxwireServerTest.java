@@ -311,7 +311,7 @@ class ScriptedVoxwireServerTest {
     void pushSendsAServerEventWithTheNextSeqOfEachConnection() {
         connect();
 
-        assertThat(server.push("system:going-away", ScriptedResponse.parseObject("{\"reconnectAfterMs\":1000}")))
+        assertThat(server.push("system:going-away", "{\"reconnectAfterMs\":1000}"))
                 .isEqualTo(1);
 
         JsonNode e = client.nextJson();
