@@ -12,7 +12,8 @@
  * extension starts its server before the first test of the class and closes it after the last
  * one (also for {@code @Nested} classes, which share it). Registered on an instance field, or
  * built with {@code perTest()}, it starts a fresh server before each test and closes it after the
- * test. Either way the server is closed on every path, including failed tests and failed
+ * test (an instance field of a {@code @TestInstance(PER_CLASS)} class is once per class: JUnit then
+ * calls its class callbacks). Either way the server is closed on every path, including failed tests and failed
  * callbacks (the extension also registers the server in JUnit's extension store, which closes it
  * when the owning context ends).
  *

@@ -130,6 +130,32 @@ class ExtensionLifecycleTest {
         assertThat(PerTestStaticServer.server.isRunning()).isFalse();
     }
 
+    @org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
+    static class InstanceFieldWithPerClassInstance {
+        @RegisterExtension
+        VoxwireServerExtension server = VoxwireServerExtension.builder().build();
+
+        @Test
+        void first(VoxwireServer s) {
+            Probe.saw(s, s.port());
+        }
+
+        @Test
+        void second(VoxwireServer s) {
+            Probe.saw(s, s.port());
+        }
+    }
+
+    @Test
+    void anInstanceFieldOfAPerClassTestInstanceIsClosedToo() {
+        EngineExecutionResults r = run(InstanceFieldWithPerClassInstance.class);
+
+        r.allEvents().assertStatistics(s -> s.failed(0));
+        r.testEvents().assertStatistics(s -> s.succeeded(2));
+        assertThat(Probe.distinct()).isEqualTo(1); // JUnit calls beforeAll on it: one server for the class
+        assertAllClosed();
+    }
+
     // ---------------------------------------------------------------- failures
 
     static class FailingTests {
