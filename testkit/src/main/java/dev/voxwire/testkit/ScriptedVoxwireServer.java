@@ -159,7 +159,8 @@ public final class ScriptedVoxwireServer implements AutoCloseable {
                 throw new IllegalStateException("ScriptedVoxwireServer: already " + (closed ? "closed" : "started"));
             }
             started = true;
-            EventLoopGroup g = new MultiThreadIoEventLoopGroup(config.threads, NioIoHandler.newFactory());
+            EventLoopGroup g = new MultiThreadIoEventLoopGroup(config.threads,
+                    new io.netty.util.concurrent.DefaultThreadFactory("scripted-voxwire", true), NioIoHandler.newFactory());
             try {
                 Channel ch = new ServerBootstrap()
                         .group(g)
