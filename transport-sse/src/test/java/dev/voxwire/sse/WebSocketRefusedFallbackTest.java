@@ -47,7 +47,7 @@ class WebSocketRefusedFallbackTest {
                 .flags(FeatureFlags.of(Map.of(Transports.FLAG_TRANSPORT, "websocket", Transports.FLAG_FALLBACK, "sse")))
                 .provider(new WebSocketTransportProvider(), new SseTransportProvider())
                 .build();
-        TransportConfig config = TransportConfig.builder(server.wsUri("/ws")).token("t").build();
+        TransportConfig config = TransportConfig.builder().uri(server.wsUri("/ws")).token("t").build();
         assertThat(transports.plan(config)).containsExactly("websocket", "sse");
 
         RecordingListener recorder = RecordingListener.create();
