@@ -1,6 +1,7 @@
 package dev.voxwire.sse;
 
 import static dev.voxwire.sse.SseTransportTest.get;
+import dev.voxwire.testkit.TunnelProxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.voxwire.core.ProxyOptions;
@@ -15,12 +16,12 @@ import org.junit.jupiter.api.Test;
 /** The stream and every POST go through an HTTP CONNECT proxy when one is configured. */
 class SseProxyTest {
     private static ServerFixture fixture;
-    private static ConnectProxy proxy;
+    private static TunnelProxy proxy;
 
     @BeforeAll
     static void start() throws Exception {
         fixture = ServerFixture.start();
-        proxy = new ConnectProxy();
+        proxy = TunnelProxy.httpRequiring("proxy-user", "proxy-secret");
     }
 
     @AfterAll
@@ -44,8 +45,8 @@ class SseProxyTest {
         }
         // a tunnel for the stream, one for the POSTs (the closing DELETE /sse/events may need another
         // when it races the last POST's response): every one to the server
-        assertThat(proxy.targets).as("tunnels").hasSizeBetween(2, 3).containsOnly(target);
+        assertThat(proxy.targets()).as("tunnels").hasSizeBetween(2, 3).containsOnly(target);
         String basic = "Basic " + Base64.getEncoder().encodeToString("proxy-user:proxy-secret".getBytes(StandardCharsets.UTF_8));
-        assertThat(proxy.authorizations).containsOnly(basic);
+        assertThat(proxy.authorizations()).containsOnly(basic);
     }
 }

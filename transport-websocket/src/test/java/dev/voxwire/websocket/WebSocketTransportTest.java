@@ -1,6 +1,7 @@
 package dev.voxwire.websocket;
 
 import static dev.voxwire.websocket.TransportFixtures.WAIT;
+import dev.voxwire.testkit.TunnelProxy;
 import static dev.voxwire.websocket.TransportFixtures.config;
 import static dev.voxwire.websocket.TransportFixtures.count;
 import static dev.voxwire.websocket.TransportFixtures.slow;
@@ -308,21 +309,21 @@ class WebSocketTransportTest {
 
     @Test
     void connectsThroughAnHttpConnectProxy() throws Exception {
-        try (HttpConnectProxy proxy = new HttpConnectProxy();
+        try (TunnelProxy proxy = TunnelProxy.http();
                 WebSocketTransport t = transport(config(server.wsUri(), "ian").proxy(ProxyOptions.http(proxy.address())).build())) {
             t.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertThat(t.send(count(2)).result().toCompletableFuture().get(10, TimeUnit.SECONDS).type()).isEqualTo("test:done");
-            assertThat(proxy.targets).containsExactly("127.0.0.1:" + server.port());
+            assertThat(proxy.targets()).containsExactly("127.0.0.1:" + server.port());
         }
     }
 
     @Test
     void connectsThroughASocks5Proxy() throws Exception {
-        try (HttpConnectProxy proxy = HttpConnectProxy.socks5();
+        try (TunnelProxy proxy = TunnelProxy.socks5();
                 WebSocketTransport t = transport(config(server.wsUri(), "ida").proxy(ProxyOptions.socks5(proxy.address())).build())) {
             t.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertThat(t.send(count(1)).result().toCompletableFuture().get(10, TimeUnit.SECONDS).type()).isEqualTo("test:done");
-            assertThat(proxy.targets).containsExactly("127.0.0.1:" + server.port());
+            assertThat(proxy.targets()).containsExactly("127.0.0.1:" + server.port());
         }
     }
 

@@ -94,6 +94,28 @@ class GeminiLiveBackendTest {
     }
 
     @Test
+    void aGoAwayIsHandledOnTheServerWithoutTheClientNoticing() throws Exception {
+        Client c = connect();
+        c.send("{\"type\":\"live:start\",\"id\":\"L1\",\"payload\":{\"responseModalities\":[\"TEXT\"]}}");
+        assertThat(c.next().path("type").asText()).isEqualTo("live:ready");
+        c.send("{\"type\":\"live:text\",\"payload\":{\"text\":\"before\"}}");
+        c.until("live:turn-complete");
+        await().until(() -> sim.sessions().size() == 1);
+
+        sim.goAwayAll(Duration.ofSeconds(5));
+        await().until(() -> sim.sessions().size() == 2); // the server's client opened its next connection
+        c.send("{\"type\":\"live:text\",\"payload\":{\"text\":\"after the handover\"}}");
+        List<JsonNode> turn = c.until("live:turn-complete");
+        StringBuilder text = new StringBuilder();
+        turn.stream().filter(e -> e.path("type").asText().equals("live:text"))
+                .forEach(e -> text.append(e.path("payload").path("text").asText()));
+        assertThat(text.toString()).isEqualTo("after the handover");
+        assertThat(turn).extracting(e -> e.path("type").asText()).doesNotContain("error", "live:ended");
+        assertThat(c.frames).isEmpty();
+        await().until(() -> sim.activeConnections() == 1); // the old connection was closed after the switch
+    }
+
+    @Test
     void microphoneAudioGetsTranscriptsAndSpokenAudioBack() throws Exception {
         Client c = connect();
         c.send("{\"type\":\"live:start\",\"id\":\"L1\",\"payload\":{\"responseModalities\":[\"AUDIO\"]}}");

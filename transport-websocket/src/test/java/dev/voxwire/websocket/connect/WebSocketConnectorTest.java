@@ -1,6 +1,7 @@
 package dev.voxwire.websocket.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.voxwire.testkit.TunnelProxy;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
@@ -9,7 +10,6 @@ import dev.voxwire.core.ProxyOptions;
 import dev.voxwire.core.VoxwireException;
 import dev.voxwire.core.reliability.RateLimits;
 import dev.voxwire.testkit.FaultProxy;
-import dev.voxwire.websocket.HttpConnectProxy;
 import dev.voxwire.websocket.TestServers;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -208,11 +208,11 @@ class WebSocketConnectorTest {
 
     @Test
     void connectsThroughAnHttpConnectProxy() throws Exception {
-        try (HttpConnectProxy proxy = new HttpConnectProxy()) {
+        try (TunnelProxy proxy = TunnelProxy.http()) {
             ConnRecorder rec = new ConnRecorder();
             WebSocketConnection c = open(spec("hank").proxy(ProxyOptions.http(proxy.address())).build(), rec);
             assertThat(rec.nextText()).contains("system:connected");
-            assertThat(proxy.targets).containsExactly("127.0.0.1:" + server.port());
+            assertThat(proxy.targets()).containsExactly("127.0.0.1:" + server.port());
             c.close(1000, "").get(10, TimeUnit.SECONDS);
         }
     }
