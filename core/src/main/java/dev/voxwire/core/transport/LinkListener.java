@@ -2,6 +2,7 @@ package dev.voxwire.core.transport;
 
 import dev.voxwire.core.VoxwireException;
 import dev.voxwire.core.protocol.Envelope;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +28,13 @@ public interface LinkListener {
 
     /** The link can take writes again after {@link Link#isWritable()} was {@code false}. */
     void onWritable();
+
+    /**
+     * The server asked for at least {@code delay} between reconnect attempts (an SSE {@code retry:}
+     * field). From the next connection loss on, the reconnect policy's minimum delay is raised to
+     * it (and its maximum, if lower). A zero delay is ignored.
+     */
+    void onReconnectDelayHint(Duration delay);
 
     /**
      * The connection ended (once; later calls are ignored). {@code cause} says why, with an

@@ -32,6 +32,7 @@ import dev.voxwire.core.reliability.OutboundQueue;
 import dev.voxwire.core.reliability.Priorities;
 import dev.voxwire.core.reliability.Priority;
 import dev.voxwire.core.reliability.ReconnectController;
+import dev.voxwire.core.reliability.ReconnectPolicy;
 import dev.voxwire.core.reliability.TaskScheduler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -113,7 +114,9 @@ public final class TransportEngine implements AudioTransport {
     private final TaskScheduler scheduler;
     private final EventDispatcher dispatcher;
     private final ConnectionStateMachine states;
-    private final ReconnectController reconnect;
+    private final ConnectCircuitBreaker breaker;
+    private final @Nullable RandomGenerator random;
+    private volatile ReconnectController reconnect;
     private final HeartbeatMonitor heartbeat;
     private final OutboundQueue<Outgoing> queue;
     private final HealthTracker health;
@@ -148,6 +151,8 @@ public final class TransportEngine implements AudioTransport {
     private boolean reconnectPending;
     private long resumeCounter;
     private boolean goingAway;
+    private volatile @Nullable Duration reconnectDelayHint;
+    private @Nullable Duration appliedDelayHint;
 
     private TransportEngine(Builder b) {
         this.name = b.name;
@@ -178,18 +183,44 @@ public final class TransportEngine implements AudioTransport {
             }
         });
         this.states = ConnectionStateMachine.create(scheduler.clock(), dispatcher::dispatch);
-        ConnectCircuitBreaker breaker = ConnectCircuitBreaker.create(name, b.circuitBreaker, scheduler.clock());
+        this.breaker = ConnectCircuitBreaker.create(name, b.circuitBreaker, scheduler.clock());
+        this.random = b.random;
+        this.reconnect = newReconnectController(config.reconnect());
+        this.heartbeat = HeartbeatMonitor.create(config.heartbeat(), scheduler, this::sendPing, new HeartbeatListener());
+    }
+
+    private ReconnectController newReconnectController(ReconnectPolicy policy) {
         ReconnectController.Builder rb = ReconnectController.builder()
-                .policy(config.reconnect())
+                .policy(policy)
                 .scheduler(scheduler)
                 .circuitBreaker(breaker)
                 .connectAttempt(this::reconnectAttempt)
                 .listener(new ReconnectListener());
-        if (b.random != null) {
-            rb.random(b.random);
+        if (random != null) {
+            rb.random(random);
         }
-        this.reconnect = rb.build();
-        this.heartbeat = HeartbeatMonitor.create(config.heartbeat(), scheduler, this::sendPing, new HeartbeatListener());
+        return rb.build();
+    }
+
+    /** Applies the server's reconnect delay hint, if a new one came, before a reconnect loop starts. */
+    private void applyDelayHint() {
+        Duration hint = reconnectDelayHint;
+        if (hint == null || hint.isZero() || hint.equals(appliedDelayHint)) {
+            return;
+        }
+        appliedDelayHint = hint;
+        ReconnectPolicy p = config.reconnect();
+        if (!p.enabled() || hint.compareTo(p.minDelay()) <= 0) {
+            return;
+        }
+        ReconnectPolicy.Builder pb = p.toBuilder();
+        if (hint.compareTo(p.maxDelay()) > 0) {
+            pb.maxDelay(hint);
+        }
+        pb.minDelay(hint);
+        reconnect.close();
+        reconnect = newReconnectController(pb.build());
+        log.debug("{}: the server asked for {} between reconnects", this, hint);
     }
 
     /**
@@ -304,6 +335,7 @@ public final class TransportEngine implements AudioTransport {
                 dispatcher.dispatch(TransportEvent.Error.of(e, null));
                 reconnectPending = true;
                 reconnectAttempts = 0;
+                applyDelayHint();
                 reconnect.connectionLost(e.code());
             } else {
                 fail(e);
@@ -482,6 +514,14 @@ public final class TransportEngine implements AudioTransport {
         }
 
         @Override
+        public void onReconnectDelayHint(Duration delay) {
+            requireNonNull(delay, "delay");
+            if (!delay.isNegative() && gen == generation) {
+                reconnectDelayHint = delay;
+            }
+        }
+
+        @Override
         public void onClosed(@Nullable VoxwireException cause) {
             if (closed.compareAndSet(false, true)) {
                 serial.execute(() -> linkClosed(gen, cause));
@@ -517,6 +557,7 @@ public final class TransportEngine implements AudioTransport {
         states.transitionTo(ConnectionState.RECONNECTING, code);
         reconnectPending = true;
         reconnectAttempts = 0;
+        applyDelayHint();
         reconnect.connectionLost(code);
     }
 

@@ -418,6 +418,20 @@ class TransportEngineTest {
     }
 
     @Test
+    void aServerReconnectDelayHintRaisesTheBackoffFromTheNextLossOn() {
+        TransportEngine e = engine(config().build());
+        FakeLink l = connect(e);
+        l.listener.onReconnectDelayHint(Duration.ofSeconds(5));
+        l.listener.onClosed(null);
+        TransportEvent.Reconnecting r = eventsOf(TransportEvent.Reconnecting.class).get(0);
+        assertThat(r.delay()).isEqualTo(Duration.ofSeconds(5));
+        time.advance(Duration.ofSeconds(5).minusNanos(1));
+        assertThat(links.attempts).hasSize(1);
+        time.advance(Duration.ofNanos(1));
+        assertThat(links.attempts).hasSize(2);
+    }
+
+    @Test
     void theTokenSupplierIsAskedOnEveryAttempt() {
         AtomicInteger n = new AtomicInteger();
         TransportEngine e = engine(config().tokenSupplier(() -> Optional.of("tok-" + n.incrementAndGet())).build());
