@@ -137,7 +137,7 @@ public final class TransportEngine implements AudioTransport {
     private final ArrayDeque<Outgoing> resendFirst = new ArrayDeque<>();
     private @Nullable Link link;
     private @Nullable CompletableFuture<Link> pendingOpen;
-    private long generation;
+    private volatile long generation; // written in the serial context only; read by link callbacks
     private boolean everConnected;
     private boolean closing;
     private volatile @Nullable String sessionId;
@@ -501,7 +501,9 @@ public final class TransportEngine implements AudioTransport {
 
         @Override
         public void onAlive() {
-            heartbeat.pongReceived();
+            if (gen == generation && !closed.get()) {
+                heartbeat.pongReceived();
+            }
         }
 
         @Override
