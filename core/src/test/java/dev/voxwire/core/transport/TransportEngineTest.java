@@ -495,6 +495,43 @@ class TransportEngineTest {
         assertThat(replacement.closedWith).isNull();
     }
 
+    @Test
+    void aRequestRefusedByADrainingServerGoesOutAgainAfterTheReconnect() {
+        TransportEngine e = engine(config().build());
+        FakeLink first = connect(e);
+        RequestHandle h = e.send(analyze());
+        first.serverSends(event("system:going-away", null, -1));
+        first.serverSends(error("GOING_AWAY", h.id()));
+        assertThat(h.result().toCompletableFuture()).isNotDone();
+        first.listener.onClosed(new VoxwireException(ErrorCode.GOING_AWAY, "server shutting down"));
+        time.advance(Duration.ofSeconds(2));
+        FakeLink second = links.last().open();
+        assertThat(second.written).extracting(Envelope::id).containsExactly(h.id());
+        second.serverSends(event("analysis:result", h.id(), -1));
+        assertThat(h.result().toCompletableFuture()).isCompleted();
+    }
+
+    @Test
+    void metricsCountMessagesWithTheirSizeAndTheLifecycle() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        dev.voxwire.core.metrics.TransportMetrics metrics = dev.voxwire.core.metrics.TransportMetrics.create("fake");
+        metrics.bindTo(registry);
+        TransportEngine e = engine(TransportEngine.builder("fake", config().build(), links).metrics(metrics));
+        assertThat(e.metrics()).isSameAs(metrics);
+        FakeLink l = connect(e);
+        RequestHandle h = e.send(analyze());
+        l.serverSends(event("analysis:result", h.id(), -1));
+        l.listener.onText("not json");
+        l.listener.onClosed(null);
+        assertThat(registry.get("voxwire.transport.messages.out").tag("type", "audio:analyze").counter().count()).isEqualTo(1);
+        assertThat(registry.get("voxwire.transport.bytes.out").tag("type", "audio:analyze").counter().count()).isPositive();
+        assertThat(registry.get("voxwire.transport.messages.in").tag("type", "analysis:result").counter().count()).isEqualTo(1);
+        assertThat(registry.get("voxwire.transport.bytes.in").tag("type", "analysis:result").counter().count()).isPositive();
+        assertThat(registry.get("voxwire.transport.reconnect.attempts").counter().count()).isEqualTo(1);
+        assertThat(registry.get("voxwire.transport.transitions").tag("from", "CONNECTED").tag("to", "RECONNECTING")
+                .counter().count()).isEqualTo(1);
+    }
+
     // ---- resume ----------------------------------------------------------------------------
 
     private FakeLink connectedWithSession(TransportEngine e) {
