@@ -296,6 +296,20 @@ public final class TransportEngine implements AudioTransport {
         return closeFuture;
     }
 
+    /**
+     * Closes and waits up to {@link #DEFAULT_CLOSE_TIMEOUT}; called from inside the engine (from a
+     * listener) it starts the close and returns without waiting, since the close runs after the
+     * listener returns.
+     */
+    @Override
+    public void close() {
+        if (serial.inContext()) {
+            closeAsync();
+        } else {
+            AudioTransport.super.close();
+        }
+    }
+
     @Override
     public String toString() {
         return "TransportEngine{" + name + ", " + TransportConfig.redactQuery(config.uri()) + ", " + state() + "}";
@@ -717,11 +731,15 @@ public final class TransportEngine implements AudioTransport {
     /** A new session: the server dropped what was in flight on the old one; send it again, once. */
     private void sessionReset() {
         List<Handle> again = new ArrayList<>();
+        List<Handle> gone = new ArrayList<>();
         for (Handle h : requests.values()) {
-            if (h.written && !h.isDone() && !h.expectsNoAnswer()) {
+            if (h.cancelledLocally && h.written) {
+                gone.add(h); // cancelled and waiting for a confirmation the old session will never send
+            } else if (h.written && !h.isDone() && !h.expectsNoAnswer()) {
                 again.add(h);
             }
         }
+        gone.forEach(this::forget);
         for (int i = again.size() - 1; i >= 0; i--) {
             Handle h = again.get(i);
             h.written = false;
@@ -765,6 +783,16 @@ public final class TransportEngine implements AudioTransport {
             h.fail(new VoxwireException(ev.code(), ev.message(), null, ev.retryAfter()));
             forget(h);
         } else if (EventTypes.REQUEST_CANCELLED.equals(e.type())) {
+            if (config.reconnect().enabled() && !h.expectsNoAnswer() && !h.resentAfterServerCancel) {
+                // not asked for: the server dropped it with a connection (a detach before a resume);
+                // it never ran to the end, so it goes out again, once, on this session
+                log.debug("{}: request {} was cancelled by the server without being asked; sending it again", this, rid);
+                h.resentAfterServerCancel = true;
+                h.written = false;
+                resendFirst.addLast(new Outgoing(h, h.request, Priorities.of(h.request.type())));
+                flush();
+                return;
+            }
             VoxwireException ex = new VoxwireException(ErrorCode.CANCELLED, "request " + rid + " was cancelled by the server");
             dispatcher.dispatch(TransportEvent.Error.of(ex, rid));
             h.fail(ex);
@@ -1098,6 +1126,7 @@ public final class TransportEngine implements AudioTransport {
         volatile boolean cancelledLocally;
         // confined to the serial context
         boolean written;
+        boolean resentAfterServerCancel;
         int writeFailures;
         Cancellable timeout = Cancellable.NOOP;
 

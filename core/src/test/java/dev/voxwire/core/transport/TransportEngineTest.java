@@ -512,6 +512,34 @@ class TransportEngineTest {
     }
 
     @Test
+    void aRequestCancelledByTheServerUnaskedGoesOutAgainOnceThenFails() {
+        TransportEngine e = engine(config().build());
+        FakeLink l = connect(e);
+        RequestHandle h = e.send(analyze());
+        l.serverSends(event("request:cancelled", h.id(), -1));
+        assertThat(h.result().toCompletableFuture()).isNotDone();
+        assertThat(l.written).extracting(Envelope::id).containsExactly(h.id(), h.id());
+        l.serverSends(event("request:cancelled", h.id(), -1));
+        assertThat(failure(h.result()).code()).isEqualTo(ErrorCode.CANCELLED);
+        assertThat(l.written).hasSize(2);
+    }
+
+    @Test
+    void aCancelAwaitingItsConfirmationIsForgottenOnANewSession() {
+        TransportEngine e = engine(config().resume(true).build());
+        FakeLink first = connectedWithSession(e);
+        RequestHandle h = e.send(analyze());
+        h.cancel();
+        assertThat(e.health().inFlight()).isEqualTo(1);
+        first.listener.onClosed(null);
+        time.advance(Duration.ofSeconds(2));
+        FakeLink second = links.last().open();
+        second.serverSends(event("session:reset", second.written.get(0).id(), 1));
+        assertThat(e.health().inFlight()).isZero();
+        assertThat(second.written).extracting(Envelope::type).containsExactly("session:resume");
+    }
+
+    @Test
     void metricsCountMessagesWithTheirSizeAndTheLifecycle() {
         io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         dev.voxwire.core.metrics.TransportMetrics metrics = dev.voxwire.core.metrics.TransportMetrics.create("fake");
@@ -676,6 +704,17 @@ class TransportEngineTest {
         time.advance(Duration.ofMinutes(10));
         assertThat(events).hasSize(n);
         assertThat(time.pendingTasks()).isZero();
+    }
+
+    @Test
+    void closeFromAListenerDoesNotWaitForItself() {
+        TransportEngine e = engine(config().build());
+        FakeLink l = connect(e);
+        RequestHandle h = e.send(analyze());
+        h.onEvent(ev -> e.close());
+        l.serverSends(event("analysis:progress", h.id(), -1));
+        assertThat(e.state()).isEqualTo(ConnectionState.CLOSED);
+        assertThat(events.get(events.size() - 1)).isInstanceOf(TransportEvent.Closed.class);
     }
 
     @Test
