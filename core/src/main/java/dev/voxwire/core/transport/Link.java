@@ -31,12 +31,15 @@ public interface Link {
      * Writes one envelope; {@code encoded} is its JSON as produced by the engine's codec (write it
      * as is: a WebSocket text frame, an HTTP POST body, ...). The stage completes when the peer
      * has it (written to the socket, or accepted by the server), or exceptionally with a
-     * {@link dev.voxwire.core.VoxwireException}: {@code CLOSED} or a retryable code (the
-     * connection went away under it, the body did not leave) means "not written", and the engine
-     * sends it again, first: on this link if it is still {@linkplain #isWritable() writable} (a
-     * request fails after {@value TransportEngine#MAX_WRITE_ATTEMPTS} such failures in a row),
-     * otherwise after the next reconnect. Any other non-retryable code (such as an HTTP 400 answer
-     * to a POST) means the peer refused it, and the request fails with it. Must not block.
+     * {@link dev.voxwire.core.VoxwireException}. {@code CLOSED}, {@code NETWORK} or
+     * {@code CONNECTION_TIMEOUT} mean "not written" (the connection went away under it, the body
+     * did not leave): the engine sends it again, first, on this link if it is still
+     * {@linkplain #isWritable() writable} (a request fails after
+     * {@value TransportEngine#MAX_WRITE_ATTEMPTS} such failures in a row), otherwise after the next
+     * reconnect. Any other code means the peer got it and refused it (an HTTP 400, 429 or 503
+     * answer to a POST): the request fails with that code (and its retry-after). A link that
+     * cannot tell whether the peer got it (written, then no answer) should fail with a code other
+     * than those three, so the request is not sent twice. Must not block.
      */
     CompletionStage<Void> write(Envelope envelope, String encoded);
 

@@ -956,9 +956,9 @@ public final class TransportEngine implements AudioTransport {
         }
         VoxwireException ex = ErrorClassifier.toException(err);
         boolean stillOpen = link == l && !terminal();
-        // CLOSED and retryable codes mean "not written" (the link went away under it); any other
-        // non-retryable code means the peer refused this envelope
-        boolean refused = !ex.retryable() && ex.code() != ErrorCode.CLOSED;
+        // CLOSED, NETWORK and CONNECTION_TIMEOUT mean "not written" (the link went away under it);
+        // any other code means the peer got it and refused it
+        boolean refused = !notWritten(ex.code());
         boolean retryNow = stillOpen && l.isWritable();
         if (h != null) {
             h.written = false;
@@ -982,6 +982,11 @@ public final class TransportEngine implements AudioTransport {
         if (retryNow && h != null) {
             flush();
         }
+    }
+
+    /** Whether a write failing with {@code code} means the envelope did not reach the peer. */
+    static boolean notWritten(ErrorCode code) {
+        return code == ErrorCode.CLOSED || code == ErrorCode.NETWORK || code == ErrorCode.CONNECTION_TIMEOUT;
     }
 
     private void writeRaw(Link l, Envelope e) {

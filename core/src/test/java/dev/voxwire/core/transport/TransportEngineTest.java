@@ -352,6 +352,11 @@ class TransportEngineTest {
         RequestHandle refused = e.send(analyze());
         assertThat(failure(refused.result()).code()).isEqualTo(ErrorCode.INVALID_PAYLOAD);
         assertThat(l.written).hasSize(1);
+        l.writeResult = env -> CompletableFuture.failedFuture(new VoxwireException(ErrorCode.RATE_LIMITED, "HTTP 429",
+                null, Duration.ofSeconds(3)));
+        RequestHandle limited = e.send(analyze());
+        assertThat(failure(limited.result()).retryAfter()).contains(Duration.ofSeconds(3));
+        assertThat(l.written).hasSize(2);
 
         AtomicInteger calls = new AtomicInteger();
         l.writeResult = env -> calls.incrementAndGet() == 1
