@@ -20,8 +20,11 @@ public interface LinkOpener {
      * {@code AUTH_FAILED}, {@code FORBIDDEN}, {@code PROTOCOL} are not); any other exception is
      * classified with {@link dev.voxwire.core.ErrorClassifier}. The engine also fails the attempt
      * with {@code CONNECTION_TIMEOUT} after {@link dev.voxwire.core.TransportConfig#connectTimeout()}
-     * and then cancels the stage (its {@code toCompletableFuture().cancel(false)}); a link that
-     * still opens after that is closed with {@link Link.CloseReason#ABANDONED}.
+     * and cancels the stage ({@code toCompletableFuture().cancel(false)}) when the attempt is
+     * abandoned (timed out, transport closed). Propagate that cancel to the connection attempt, and
+     * close a connection that still opens after its stage was cancelled: the engine never sees it.
+     * A link whose stage did complete but is no longer wanted is closed by the engine with
+     * {@link Link.CloseReason#ABANDONED}.
      *
      * <p>Must not block. Report inbound messages and the end of the connection to {@code listener}.
      * If the connection ends before it counts as open, fail the stage (a {@link LinkListener#onClosed}

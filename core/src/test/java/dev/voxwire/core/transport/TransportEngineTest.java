@@ -735,14 +735,21 @@ class TransportEngineTest {
     }
 
     @Test
-    void aLinkThatOpensAfterCloseIsClosedAsAbandoned() {
-        TransportEngine e = engine(config().build());
+    void aLinkThatOpensAsTheTransportClosesIsClosedAsAbandoned() {
+        TransportEngine e = engine(config().requestTimeout(Duration.ofSeconds(1)).build());
         e.connect();
         FakeLinks.Attempt a = links.last();
         FakeLink late = new FakeLink(a.listener);
-        a.future.obtrudeValue(late); // completes despite the cancel, as a racing connector might
-        e.closeAsync();
+        e.send(analyze());
+        e.onEvent(ev -> {
+            if (ev instanceof TransportEvent.Error) { // inside the engine: both land in its queue, close first
+                e.closeAsync();
+                a.future.complete(late);
+            }
+        });
+        time.advance(Duration.ofSeconds(1));
         assertThat(e.state()).isEqualTo(ConnectionState.CLOSED);
+        assertThat(late.closedWith).isEqualTo(Link.CloseReason.ABANDONED);
         assertThat(late.written).isEmpty();
     }
 
