@@ -743,7 +743,7 @@ public final class TransportEngine implements AudioTransport {
         for (int i = again.size() - 1; i >= 0; i--) {
             Handle h = again.get(i);
             h.written = false;
-            resendFirst.addFirst(new Outgoing(h, h.request, Priorities.of(h.request.type())));
+            resendFirst.addFirst(Outgoing.of(h));
         }
         if (!again.isEmpty()) {
             log.debug("{}: new session; sending {} in-flight requests again", this, again.size());
@@ -789,7 +789,7 @@ public final class TransportEngine implements AudioTransport {
                 log.debug("{}: request {} was cancelled by the server without being asked; sending it again", this, rid);
                 h.resentAfterServerCancel = true;
                 h.written = false;
-                resendFirst.addLast(new Outgoing(h, h.request, Priorities.of(h.request.type())));
+                resendFirst.addLast(Outgoing.of(h));
                 flush();
                 return;
             }
@@ -843,7 +843,11 @@ public final class TransportEngine implements AudioTransport {
 
     // ---- outbound --------------------------------------------------------------------------
 
-    private record Outgoing(@Nullable Handle handle, Envelope envelope, Priority priority) {
+    /** One envelope to write, with its JSON (encoded once). */
+    private record Outgoing(@Nullable Handle handle, Envelope envelope, Priority priority, String json) {
+        static Outgoing of(Handle h) {
+            return new Outgoing(h, h.request, Priorities.of(h.request.type()), h.encoded);
+        }
     }
 
     private void submit(Handle h) {
@@ -858,10 +862,19 @@ public final class TransportEngine implements AudioTransport {
             h.fail(new VoxwireException(ErrorCode.INVALID_PAYLOAD, "request id '" + h.id + "' is already in flight"));
             return;
         }
+        try {
+            h.encoded = codec.encodeToString(h.request);
+        } catch (RuntimeException e) {
+            VoxwireException ex = new VoxwireException(ErrorCode.INVALID_PAYLOAD,
+                    "request " + h.id + " (" + h.request.type() + ") cannot be encoded: " + e.getMessage(), e);
+            dispatcher.dispatch(TransportEvent.Error.of(ex, h.id));
+            h.fail(ex);
+            return;
+        }
         requests.put(h.id, h);
         inFlight.incrementAndGet();
         h.timeout = scheduler.schedule(() -> serial.execute(() -> requestTimedOut(h)), config.requestTimeout());
-        enqueue(new Outgoing(h, h.request, Priorities.of(h.request.type())));
+        enqueue(Outgoing.of(h));
     }
 
     private void enqueue(Outgoing o) {
@@ -869,8 +882,7 @@ public final class TransportEngine implements AudioTransport {
             write(o);
             return;
         }
-        String json = codec.encodeToString(o.envelope());
-        OutboundQueue.Offer<Outgoing> offer = queue.offer(o, o.priority(), json.length());
+        OutboundQueue.Offer<Outgoing> offer = queue.offer(o, o.priority(), o.json().length());
         if (!offer.accepted()) {
             VoxwireException ex = requireNonNull(offer.error());
             Handle h = o.handle();
@@ -927,7 +939,7 @@ public final class TransportEngine implements AudioTransport {
             return; // cancelled before it was ever sent: nothing to tell the server
         }
         Link l = requireNonNull(link);
-        String json = codec.encodeToString(o.envelope());
+        String json = o.json();
         if (h != null) {
             h.written = true;
         }
@@ -1031,7 +1043,8 @@ public final class TransportEngine implements AudioTransport {
         }
         ObjectNode p = EnvelopeCodec.mapper().createObjectNode();
         p.put("requestId", requestId);
-        enqueue(new Outgoing(null, Envelope.of(EventTypes.REQUEST_CANCEL, p), Priority.CONTROL));
+        Envelope cancel = Envelope.of(EventTypes.REQUEST_CANCEL, p);
+        enqueue(new Outgoing(null, cancel, Priority.CONTROL, codec.encodeToString(cancel)));
     }
 
     // ---- ending ----------------------------------------------------------------------------
@@ -1130,6 +1143,7 @@ public final class TransportEngine implements AudioTransport {
         final AtomicBoolean ended = new AtomicBoolean();
         volatile boolean cancelledLocally;
         // confined to the serial context
+        String encoded = "";
         boolean written;
         boolean resentAfterServerCancel;
         int writeFailures;
