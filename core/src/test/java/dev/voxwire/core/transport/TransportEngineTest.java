@@ -832,6 +832,43 @@ class TransportEngineTest {
     }
 
     @Test
+    void sendsFromManyThreadsAllCompleteWithTheirOwnResults() throws Exception {
+        ExecutorService loop = Executors.newSingleThreadExecutor();
+        java.util.concurrent.ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService apps = Executors.newFixedThreadPool(4);
+        try {
+            links.auto = FakeLinks.Attempt::open;
+            TransportEngine e = TransportEngine.builder("fake", config().build(), links).executor(loop)
+                    .scheduler(dev.voxwire.core.reliability.TaskScheduler.of(timers)).build();
+            e.connect().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            FakeLink l = (FakeLink) links.last().future.get();
+            l.autoAnswer = req -> event("analysis:result", req.id(), -1);
+            List<java.util.concurrent.Future<List<RequestHandle>>> batches = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                batches.add(apps.submit(() -> {
+                    List<RequestHandle> mine = new ArrayList<>();
+                    for (int i = 0; i < 500; i++) {
+                        mine.add(e.send(analyze()));
+                    }
+                    return mine;
+                }));
+            }
+            for (java.util.concurrent.Future<List<RequestHandle>> batch : batches) {
+                for (RequestHandle h : batch.get(10, TimeUnit.SECONDS)) {
+                    Envelope r = h.result().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                    assertThat(r.requestId()).contains(h.id());
+                }
+            }
+            e.closeAsync().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(e.health().inFlight()).isZero();
+        } finally {
+            apps.shutdownNow();
+            timers.shutdownNow();
+            loop.shutdownNow();
+        }
+    }
+
+    @Test
     void builderRejectsBadArguments() {
         TransportConfig c = config().build();
         assertThatThrownBy(() -> TransportEngine.builder("Bad Name", c, links))
