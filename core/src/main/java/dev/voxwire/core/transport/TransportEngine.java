@@ -85,7 +85,10 @@ import org.slf4j.LoggerFactory;
  *       session id (from {@code system:connected}) and the last {@code seq}, drops events with
  *       {@code seq <= lastSeq}, reports {@link TransportEvent.Reconnected#resumed()} and
  *       {@code replayed}; on a new session, requests that were written and await a result are
- *       sent again, once, with their ids.
+ *       sent again, once, with their ids. A {@code request:cancelled} the application did not ask
+ *       for (the server cancels what ran on a detached session and replays that) also sends the
+ *       request again, once, as does a refusal by a draining server ({@code system:going-away},
+ *       then {@code error GOING_AWAY} or {@code request:cancelled}): it goes out after the reconnect.
  *   <li><b>Close</b>: {@link #closeAsync()} sends {@code request:cancel} for written requests that
  *       await a result, fails every pending request with {@code CLOSED}, closes the link, then
  *       {@code CLOSED} and {@link TransportEvent.Closed} as the last event.
