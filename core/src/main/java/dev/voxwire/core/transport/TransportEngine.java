@@ -397,7 +397,7 @@ public final class TransportEngine implements AudioTransport {
         long gen = ++generation;
         CompletableFuture<Link> f;
         try {
-            f = requireNonNull(opener.open(new LinkOpenRequest(token, attemptNo, from), new AttemptListener(gen)),
+            f = requireNonNull(opener.open(LinkOpenRequest.of(token, attemptNo, from), new AttemptListener(gen)),
                     "LinkOpener.open returned null").toCompletableFuture();
         } catch (RuntimeException e) {
             result.completeExceptionally(e);

@@ -39,7 +39,7 @@ public final class LoopbackTransportProvider implements TransportProvider {
     static final class LoopbackOpener implements LinkOpener {
         @Override
         public CompletionStage<Link> open(LinkOpenRequest request, LinkListener listener) {
-            if (request.tokenOpt().filter("bad"::equals).isPresent()) {
+            if (request.token().filter("bad"::equals).isPresent()) {
                 return CompletableFuture.failedFuture(new VoxwireException(ErrorCode.AUTH_FAILED, "token refused"));
             }
             LoopbackLink link = new LoopbackLink(listener);

@@ -120,7 +120,7 @@ class TransportEngineTest {
         CompletionStage<Void> c = e.connect();
         assertThat(e.connect()).isSameAs(c);
         assertThat(links.attempts).hasSize(1);
-        assertThat(links.last().request.tokenOpt()).contains("secret-token");
+        assertThat(links.last().request.token()).contains("secret-token");
         assertThat(links.last().request.attempt()).isZero();
         assertThat(links.last().request.toString()).doesNotContain("secret-token");
         assertThat(c.toCompletableFuture()).isNotDone();
@@ -442,7 +442,7 @@ class TransportEngineTest {
         TransportEngine e = engine(config().tokenSupplier(() -> Optional.of("tok-" + n.incrementAndGet())).build());
         connect(e).listener.onClosed(null);
         time.advance(Duration.ofSeconds(2));
-        assertThat(links.attempts).extracting(a -> a.request.token()).containsExactly("tok-1", "tok-2");
+        assertThat(links.attempts).extracting(a -> a.request.token().orElse(null)).containsExactly("tok-1", "tok-2");
     }
 
     @Test
@@ -650,7 +650,7 @@ class TransportEngineTest {
                 .resumeStyle(ResumeStyle.AT_OPEN));
         connectedWithSession(e).listener.onClosed(null);
         time.advance(Duration.ofSeconds(2));
-        assertThat(links.last().request.resume()).contains(new LinkOpenRequest.ResumePoint("s1", 3));
+        assertThat(links.last().request.resumeFrom()).contains(new LinkOpenRequest.ResumePoint("s1", 3));
         FakeLinks.Attempt a = links.last();
         FakeLink l = new FakeLink(a.listener);
         l.resumed = Optional.of(true);
