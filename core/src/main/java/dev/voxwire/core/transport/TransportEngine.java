@@ -443,8 +443,8 @@ public final class TransportEngine implements AudioTransport {
         if (firstAttempt) {
             reconnect.connected();
         }
-        connectFuture.complete(null);
         heartbeat.start();
+        connectFuture.complete(null); // after the timers are armed: callers may drive a manual scheduler at once
         if (first && !reconnectPending) {
             flush();
             return;
