@@ -10,6 +10,8 @@ import dev.voxwire.core.TransportConfig;
  * also collected through a multibinder (see {@code dev.voxwire.core.inject.VoxwireCoreModule}).
  *
  * <p>Implementations need a public no-argument constructor for {@link java.util.ServiceLoader}.
+ * Most build their transports on {@link dev.voxwire.core.transport.TransportEngine}, writing only
+ * the connection ({@link dev.voxwire.core.transport.Link}); see {@code docs/writing-a-transport.md}.
  */
 public interface TransportProvider {
     /** The name the {@code voxwire.transport} flag selects: lower case, such as {@code websocket}. */
