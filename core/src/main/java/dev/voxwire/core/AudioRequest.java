@@ -7,7 +7,6 @@ import dev.voxwire.core.protocol.Envelope;
 import dev.voxwire.core.protocol.EnvelopeCodec;
 import dev.voxwire.core.protocol.EventTypes;
 import dev.voxwire.core.reliability.Checks;
-import java.util.Base64;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,7 +65,11 @@ public final class AudioRequest {
         return format;
     }
 
-    /** The envelope: {@code {type, payload:{format, sampleRate?, channels?, data:base64}}}. */
+    /**
+     * The envelope: {@code {type, payload:{format, sampleRate?, channels?, data}}}. {@code data}
+     * is a binary node: encoded as JSON it is a base64 string; a transport that speaks
+     * {@link dev.voxwire.core.protocol.BinaryFrames} sends the bytes as they are.
+     */
     public Envelope toEnvelope() {
         ObjectNode p = EnvelopeCodec.mapper().createObjectNode();
         p.put("format", format);
@@ -77,7 +80,9 @@ public final class AudioRequest {
         if (analyzer != null) {
             p.put("analyzer", analyzer);
         }
-        p.put("data", Base64.getEncoder().encodeToString(data));
+        // Bytes, not a string: JSON carries them as base64, a binary WebSocket frame as they are
+        // (BinaryFrames).
+        p.put("data", data);
         return Envelope.of(type, p);
     }
 

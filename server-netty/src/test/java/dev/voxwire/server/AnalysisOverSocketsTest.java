@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.voxwire.core.AudioRequest;
+import dev.voxwire.core.protocol.BinaryFrames;
 import dev.voxwire.core.protocol.EnvelopeCodec;
 import dev.voxwire.server.analysis.AnalysisHandler;
 import dev.voxwire.server.analysis.TestAudio;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real {@link AnalysisHandler} over real sockets: the same audio gives the same events over
- * WebSocket and over both forms of {@code POST /sse/audio-analysis}, and many requests on one
+ * WebSocket (JSON text or binary frame) and over both forms of {@code POST /sse/audio-analysis}, and many requests on one
  * WebSocket each get their own result.
  */
 class AnalysisOverSocketsTest {
@@ -72,9 +74,21 @@ class AnalysisOverSocketsTest {
     }
 
     private static List<JsonNode> overWebSocket(String id, byte[] wav, String finalType) throws IOException {
+        return overWebSocket(id, wav, finalType, false);
+    }
+
+    /** As a JSON text frame with base64 audio, or as a binary frame with the raw WAV ({@code BinaryFrames}). */
+    private static List<JsonNode> overWebSocket(String id, byte[] wav, String finalType, boolean binary)
+            throws IOException {
         try (RawWs ws = RawWs.connect(server.port(), "/ws/audio-analysis", TestServer.bearer("alice"))) {
-            assertThat(ws.next().path("type").asText()).isEqualTo("system:connected");
-            ws.sendText(analyzeJson(id, wav));
+            JsonNode connected = ws.next();
+            assertThat(connected.path("type").asText()).isEqualTo("system:connected");
+            assertThat(connected.path("payload").path("binaryFrames").asBoolean()).isTrue();
+            if (binary) {
+                ws.sendFrame(RawWs.BINARY, true, BinaryFrames.encode(AudioRequest.wav(wav).toEnvelope().withId(id)));
+            } else {
+                ws.sendText(analyzeJson(id, wav));
+            }
             List<JsonNode> events = ws.until(finalType);
             // nothing else arrives for the request: the next event is the answer to a later ping
             assertThat(ws.ping("after").path("payload").path("requestId").asText()).isEqualTo("after");
@@ -111,6 +125,7 @@ class AnalysisOverSocketsTest {
         byte[] wav = toneThenSilence(220, 400, 200);
 
         List<JsonNode> ws = comparable(overWebSocket("same-1", wav, "analysis:result"));
+        List<JsonNode> wsBinary = comparable(overWebSocket("same-1", wav, "analysis:result", true));
         List<JsonNode> sseJson = comparable(overSse(sseJson("same-1", wav)));
         List<JsonNode> sseRaw = comparable(overSse(sseRawWav("same-1", wav)));
 
@@ -122,6 +137,7 @@ class AnalysisOverSocketsTest {
         assertThat(result.path("sampleRate").asInt()).isEqualTo(RATE);
         assertThat(result.path("pitchHz").asDouble()).isCloseTo(220.0, within(3.0));
         assertThat(result.path("silenceRatio").asDouble()).isGreaterThan(0.0);
+        assertThat(wsBinary).isEqualTo(ws);
         assertThat(sseJson).isEqualTo(ws);
         assertThat(sseRaw).isEqualTo(ws);
     }
@@ -131,6 +147,7 @@ class AnalysisOverSocketsTest {
         byte[] notAWav = "RIFF\u0001\u0000\u0000\u0000WAVEthis is not audio".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
         List<JsonNode> ws = comparable(overWebSocket("bad-1", notAWav, "error"));
+        assertThat(comparable(overWebSocket("bad-1", notAWav, "error", true))).isEqualTo(ws);
         List<JsonNode> sseJson = comparable(overSse(sseJson("bad-1", notAWav)));
         List<JsonNode> sseRaw = comparable(overSse(sseRawWav("bad-1", notAWav)));
 

@@ -3,6 +3,7 @@ package dev.voxwire.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.stream.Stream;
@@ -71,15 +72,49 @@ class BadInputTest {
         }
     }
 
-    @Test
-    void binaryFrameGetsAnErrorAndTheConnectionKeepsWorking() throws Exception {
+    private static byte[] binaryFrame(String header, int dataBytes) {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(4 + h.length + dataBytes).putInt(h.length).put(h).array();
+    }
+
+    static Stream<Arguments> badBinaryFrames() {
+        return Stream.of(
+                Arguments.of("shorter than its length prefix", new byte[] {1, 2, 3}, "INVALID_PAYLOAD", null,
+                        "shorter than its 4-byte header length"),
+                Arguments.of("header length beyond the frame", ByteBuffer.allocate(6).putInt(100).array(),
+                        "INVALID_PAYLOAD", null, "header length 100 exceeds the 2 bytes"),
+                Arguments.of("header not JSON", binaryFrame("{\"type\":", 8), "INVALID_PAYLOAD", null,
+                        "header is not valid JSON"),
+                Arguments.of("header with data", binaryFrame("{\"type\":\"audio:analyze\",\"id\":\"b1\","
+                        + "\"payload\":{\"data\":\"AAAA\"}}", 8), "INVALID_PAYLOAD", null, "header has payload.data"),
+                Arguments.of("unknown type", binaryFrame("{\"type\":\"foo:bar\",\"id\":\"b2\"}", 8), "INVALID_PAYLOAD",
+                        "b2", "unknown event type"),
+                Arguments.of("no audio after the header", binaryFrame("{\"type\":\"audio:analyze\",\"id\":\"b3\"}", 0),
+                        "INVALID_PAYLOAD", "b3", "payload field 'data' of 'audio:analyze' is empty"),
+                Arguments.of("valid type without handler", binaryFrame("{\"type\":\"conversation:message\",\"id\":\"b4\","
+                        + "\"payload\":{\"content\":\"hi\"}}", 8), "INVALID_PAYLOAD", "b4",
+                        "no handler for 'conversation:message'"),
+                Arguments.of("oversize frame", binaryFrame("{\"type\":\"audio:analyze\",\"id\":\"b5\"}", 5000),
+                        "PAYLOAD_TOO_LARGE", null, "limit: 4096"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badBinaryFrames")
+    void badBinaryFrameGetsAnErrorEventAndTheConnectionKeepsWorking(String name, byte[] frame, String code,
+            String requestId, String messagePart) throws Exception {
         try (RawWs ws = RawWs.connect(server.port(), "/ws", TestServer.bearer("bad"))) {
-            ws.next();
-            ws.sendFrame(RawWs.BINARY, true, new byte[] {1, 2, 3});
+            assertThat(ws.next().path("payload").path("binaryFrames").asBoolean()).isTrue();
+            ws.sendFrame(RawWs.BINARY, true, frame);
             JsonNode err = ws.next();
-            assertThat(err.path("payload").path("code").asText()).isEqualTo("INVALID_PAYLOAD");
-            assertThat(err.path("payload").path("message").asText()).contains("binary frames are not supported");
-            assertThat(ws.ping("after").path("type").asText()).isEqualTo("system:pong");
+            assertThat(err.path("type").asText()).isEqualTo("error");
+            assertThat(err.path("payload").path("code").asText()).isEqualTo(code);
+            assertThat(err.path("payload").path("message").asText()).contains(messagePart);
+            if (requestId == null) {
+                assertThat(err.path("payload").has("requestId")).isFalse();
+            } else {
+                assertThat(err.path("payload").path("requestId").asText()).isEqualTo(requestId);
+            }
+            assertThat(ws.ping("after").path("payload").path("requestId").asText()).isEqualTo("after");
         }
     }
 

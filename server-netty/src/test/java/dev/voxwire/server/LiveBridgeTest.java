@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.voxwire.core.ErrorCode;
 import dev.voxwire.core.VoxwireException;
+import dev.voxwire.core.protocol.BinaryFrames;
+import dev.voxwire.core.protocol.Envelope;
 import dev.voxwire.server.live.LiveBackend;
 import dev.voxwire.server.live.LiveBackendListener;
 import dev.voxwire.server.live.LiveBackendListener.TranscriptKind;
@@ -63,9 +66,16 @@ class LiveBridgeTest {
 
             byte[] chunk = pcm(3200, 7);
             ws.sendText("{\"type\":\"live:audio\",\"id\":\"a1\",\"payload\":{\"data\":\"" + b64(chunk) + "\"}}");
+            byte[] binaryChunk = pcm(1600, 5); // the same event as a binary frame: raw PCM after a JSON header
+            ObjectNode header = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            header.put("data", binaryChunk);
+            ws.sendFrame(RawWs.BINARY, true, BinaryFrames.encode(Envelope.of("live:audio", header).withId("a2")));
             ws.sendText("{\"type\":\"live:text\",\"id\":\"t1\",\"payload\":{\"text\":\"hello model\"}}");
             await().until(() -> session.texts.contains("hello model"));
-            assertThat(session.audio()).isEqualTo(chunk);
+            byte[] both = new byte[chunk.length + binaryChunk.length];
+            System.arraycopy(chunk, 0, both, 0, chunk.length);
+            System.arraycopy(binaryChunk, 0, both, chunk.length, binaryChunk.length);
+            assertThat(session.audio()).isEqualTo(both);
 
             byte[] answer = pcm(4800, 3);
             session.listener.transcript(TranscriptKind.INPUT, "hello model");

@@ -276,13 +276,18 @@ public final class EnvelopeCodec {
             case BOOLEAN -> v.isBoolean();
             case OBJECT -> v.isObject();
             case ARRAY -> v.isArray();
-            case BASE64 -> v.isTextual();
+            case BASE64 -> v.isTextual() || v.isBinary();
             case ANY -> true;
         };
         if (!ok) {
             throw invalid(where + " must be " + describe(f.kind()) + ", got " + kindOf(v), id, type);
         }
-        if (f.kind() == EventTypes.Kind.BASE64) {
+        if (f.kind() == EventTypes.Kind.BASE64 && v.isBinary()) {
+            // Bytes from a binary frame (BinaryFrames): nothing to decode.
+            if (((com.fasterxml.jackson.databind.node.BinaryNode) v).binaryValue().length == 0) {
+                throw invalid(where + " is empty (expected: audio bytes)", id, type);
+            }
+        } else if (f.kind() == EventTypes.Kind.BASE64) {
             String s = v.asText();
             if (s.isEmpty()) {
                 throw invalid(where + " is empty (expected: base64 data)", id, type);

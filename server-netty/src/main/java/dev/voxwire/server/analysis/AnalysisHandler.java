@@ -3,6 +3,7 @@ package dev.voxwire.server.analysis;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.voxwire.core.ErrorCode;
@@ -126,9 +127,9 @@ public final class AnalysisHandler implements EventHandler {
     public void handle(Envelope request, RequestContext ctx) {
         ObjectNode p = request.payload();
         JsonNode dataNode = p.get("data");
-        if (dataNode == null || !dataNode.isTextual()) {
+        if (dataNode == null || !(dataNode.isTextual() || dataNode.isBinary())) {
             ctx.fail(ErrorCode.INVALID_PAYLOAD, "data: " + (dataNode == null ? "missing" : dataNode.getNodeType())
-                    + " (expected: base64 audio as a string)");
+                    + " (expected: base64 audio as a string, or the bytes of a binary frame)");
             return;
         }
         for (String field : new String[] {"format", "analyzer"}) {
@@ -159,7 +160,7 @@ public final class AnalysisHandler implements EventHandler {
             ctx.fail(e.code(), requireNonNull(e.getMessage()));
             return;
         }
-        String data = dataNode.asText();
+        JsonNode data = dataNode;
         try {
             ctx.worker().execute(() -> run(ctx, analyzer, data, format, sampleRate, channels));
         } catch (RejectedExecutionException e) {
@@ -184,7 +185,7 @@ public final class AnalysisHandler implements EventHandler {
         return v;
     }
 
-    private void run(RequestContext ctx, AudioAnalyzer analyzer, String data, @Nullable String format,
+    private void run(RequestContext ctx, AudioAnalyzer analyzer, JsonNode data, @Nullable String format,
             int sampleRate, int channels) {
         try {
             if (ctx.isCancelled()) {
@@ -249,10 +250,10 @@ public final class AnalysisHandler implements EventHandler {
         }
     }
 
-    private Decoded decode(String base64, @Nullable String format, int sampleRate, int channels) {
+    private Decoded decode(JsonNode data, @Nullable String format, int sampleRate, int channels) {
         byte[] bytes;
         try {
-            bytes = Base64.getDecoder().decode(base64);
+            bytes = data.isBinary() ? ((BinaryNode) data).binaryValue() : Base64.getDecoder().decode(data.asText());
         } catch (IllegalArgumentException e) {
             throw new VoxwireException(ErrorCode.INVALID_PAYLOAD, "data: not valid base64 (" + e.getMessage() + ")");
         }

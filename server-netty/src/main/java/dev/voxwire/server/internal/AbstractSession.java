@@ -2,6 +2,7 @@ package dev.voxwire.server.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.voxwire.core.ErrorCode;
+import dev.voxwire.core.protocol.BinaryFrames;
 import dev.voxwire.core.protocol.Envelope;
 import dev.voxwire.core.protocol.EventTypes;
 import dev.voxwire.core.protocol.InvalidEnvelopeException;
@@ -333,9 +334,14 @@ public abstract class AbstractSession implements ClientSession {
 
     /** Handles one incoming text message (event loop). */
     public void receive(byte[] utf8) {
+        receive(utf8, false);
+    }
+
+    /** Decodes JSON text, or a binary frame ({@link BinaryFrames}), and handles it (event loop). */
+    public void receive(byte[] bytes, boolean binary) {
         Envelope env;
         try {
-            env = rt.codec().decode(utf8);
+            env = binary ? BinaryFrames.decode(bytes, rt.codec()) : rt.codec().decode(bytes);
         } catch (InvalidEnvelopeException e) {
             rt.metrics().messageIn("invalid");
             sendError(e.code(), e.getMessage(), e.requestId().orElse(null));
@@ -537,6 +543,11 @@ public abstract class AbstractSession implements ClientSession {
         return rt.config().resumeWindow().toMillis();
     }
 
+    /** Whether this session's connection takes binary frames ({@link BinaryFrames}); announced in {@code system:connected}. */
+    protected boolean acceptsBinaryFrames() {
+        return false;
+    }
+
     /** The {@code system:connected} event. */
     protected Envelope connectedEvent() {
         ObjectNode p = Events.object();
@@ -546,6 +557,9 @@ public abstract class AbstractSession implements ClientSession {
         p.put("userId", userId);
         if (clientId != null) {
             p.put("clientId", clientId);
+        }
+        if (acceptsBinaryFrames()) {
+            p.put("binaryFrames", true);
         }
         return Envelope.of(EventTypes.SYSTEM_CONNECTED, p);
     }

@@ -23,8 +23,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
 
     private volatile WsSession session;
-    /** Text messages read while a resume is being decided (channel loop only); null when not holding. */
-    private java.util.@org.jspecify.annotations.Nullable List<byte[]> held;
+    /** Messages read while a resume is being decided (channel loop only); null when not holding. */
+    private java.util.@org.jspecify.annotations.Nullable List<Message> held;
     private final int maxMessageBytes;
 
     WebSocketFrameHandler(WsSession session, int maxMessageBytes) {
@@ -32,7 +32,11 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    /** Holds incoming text messages until {@link #switchTo} or {@link #release} (channel loop). */
+    /** One message read from the connection: JSON text, or a binary frame ({@code BinaryFrames}). */
+    private record Message(byte[] bytes, boolean binary) {
+    }
+
+    /** Holds incoming messages until {@link #switchTo} or {@link #release} (channel loop). */
     void hold() {
         if (held == null) {
             held = new java.util.ArrayList<>();
@@ -47,18 +51,19 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     /** Stops holding: the held messages go to the current session, in order (channel loop). */
     void release() {
-        java.util.List<byte[]> h = held;
+        java.util.List<Message> h = held;
         held = null;
         if (h != null) {
-            for (byte[] b : h) {
-                session.read(b);
+            for (Message m : h) {
+                session.read(m.bytes(), m.binary());
             }
         }
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        if (frame instanceof TextWebSocketFrame) {
+        if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+            boolean binary = frame instanceof BinaryWebSocketFrame;
             int n = frame.content().readableBytes();
             if (n > maxMessageBytes) {
                 session.runtime().metrics().messageIn("invalid");
@@ -68,14 +73,10 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             }
             byte[] bytes = ByteBufUtil.getBytes(frame.content());
             if (held != null) {
-                held.add(bytes);
+                held.add(new Message(bytes, binary));
                 return;
             }
-            session.read(bytes);
-        } else if (frame instanceof BinaryWebSocketFrame) {
-            session.runtime().metrics().messageIn("invalid");
-            session.sendError(ErrorCode.INVALID_PAYLOAD, "binary frames are not supported on "
-                    + session.endpoint() + " (expected: JSON text frames)", null);
+            session.read(bytes, binary);
         } else if (frame instanceof PingWebSocketFrame) {
             ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
         } else if (frame instanceof CloseWebSocketFrame close) {

@@ -185,13 +185,21 @@ final class WsSession extends AbstractSession {
         }
     }
 
-    /** Handles one text message read from the current connection (any thread; runs on the session's loop). */
-    void read(byte[] utf8) {
+    /**
+     * Handles one message read from the current connection: JSON text, or a binary frame
+     * ({@code BinaryFrames}) (any thread; runs on the session's loop).
+     */
+    void read(byte[] bytes, boolean binary) {
         if (loop.inEventLoop()) {
-            receive(utf8);
+            receive(bytes, binary);
         } else {
-            loop.execute(() -> receive(utf8));
+            loop.execute(() -> receive(bytes, binary));
         }
+    }
+
+    @Override
+    protected boolean acceptsBinaryFrames() {
+        return true;
     }
 
     // ---- detach and resume ---------------------------------------------------------------------

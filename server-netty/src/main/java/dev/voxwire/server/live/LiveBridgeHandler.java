@@ -3,6 +3,7 @@ package dev.voxwire.server.live;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.voxwire.core.ErrorCode;
@@ -201,7 +202,8 @@ public final class LiveBridgeHandler implements EventHandler {
         }
 
         void audio(ObjectNode payload, RequestContext ctx) {
-            byte[] pcm = Base64.getDecoder().decode(payload.path("data").asText());
+            JsonNode data = payload.path("data");
+            byte[] pcm = data.isBinary() ? ((BinaryNode) data).binaryValue() : Base64.getDecoder().decode(data.asText());
             int rate = payload.path("sampleRate").asInt(16_000);
             if (rate != 16_000) {
                 if (rate < AudioFormat.MIN_SAMPLE_RATE || rate > AudioFormat.MAX_SAMPLE_RATE) {
