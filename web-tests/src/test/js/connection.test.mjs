@@ -9,7 +9,7 @@ import path from 'node:path';
 
 const dir = process.env.VOXWIRE_STATIC_DIR;
 if (!dir) throw new Error('VOXWIRE_STATIC_DIR is not set');
-const { Connection, readSse } = await import(pathToFileURL(path.join(dir, 'connection.js')).href);
+const { Connection, readSse, binaryFrameOf, jsonOf } = await import(pathToFileURL(path.join(dir, 'connection.js')).href);
 
 globalThis.location = { protocol: 'http:', host: '127.0.0.1:1' };
 
@@ -39,7 +39,7 @@ class FakeWebSocket {
     sockets.push(this);
     queueMicrotask(() => { this.readyState = 1; this.onopen?.(); });
   }
-  send(text) { this.sent.push(JSON.parse(text)); }
+  send(m) { this.sent.push(typeof m === 'string' ? JSON.parse(m) : { binary: m }); }
   close() { this.readyState = 3; }
   // server side
   push(env) { this.onmessage?.({ data: JSON.stringify(env) }); }
@@ -83,6 +83,44 @@ test('websocket: token as subprotocol, queued sends flushed once open, duplicate
   assert.deepEqual(log.events.filter((e) => e.type === 'message:new').map((e) => e.seq), [2, 3]);
   conn.close();
   assert.equal(conn.state, 'closed');
+});
+
+test('websocket: bytes go as a binary frame only when the server announces binaryFrames', async () => {
+  sockets.length = 0;
+  const { conn } = client();
+  conn.start();
+  await until(() => sockets.length === 1 && sockets[0].readyState === 1, 'an open socket');
+  const ws = sockets[0];
+  ws.push({ type: 'system:connected', seq: 1, payload: { sessionId: 'b1', heartbeatMs: 20000, binaryFrames: true } });
+  const pcm = new Uint8Array([1, 2, 3, 250]);
+  conn.send('live:audio', { data: pcm, sampleRate: 16000 }, { id: 'a1' });
+  conn.send('system:ping', {}, { id: 'p1' });
+  assert.equal(ws.sent.length, 2);
+  const frame = ws.sent[0].binary;
+  assert.ok(frame instanceof Uint8Array, 'the audio went as a binary frame');
+  const n = new DataView(frame.buffer, frame.byteOffset).getUint32(0, false);
+  const header = JSON.parse(new TextDecoder().decode(frame.subarray(4, 4 + n)));
+  assert.deepEqual(header, { type: 'live:audio', id: 'a1', payload: { sampleRate: 16000 } });
+  assert.deepEqual([...frame.subarray(4 + n)], [1, 2, 3, 250]);
+  assert.deepEqual(ws.sent[1], { type: 'system:ping', id: 'p1', payload: {} });
+  assert.equal(conn.binaryFramesSent, 1);
+  conn.close();
+
+  sockets.length = 0;
+  const other = client().conn;
+  other.start();
+  await until(() => sockets.length === 1 && sockets[0].readyState === 1, 'an open socket');
+  sockets[0].push(connected('b2'));
+  other.send('live:audio', { data: pcm }, { id: 'a2' });
+  assert.deepEqual(sockets[0].sent[0], { type: 'live:audio', id: 'a2', payload: { data: 'AQID+g==' } });
+  other.close();
+});
+
+test('jsonOf and binaryFrameOf leave events without bytes alone', () => {
+  const env = { type: 'message:send', id: 'm1', payload: { content: 'hi' } };
+  assert.equal(jsonOf(env), JSON.stringify(env));
+  assert.equal(new DataView(binaryFrameOf({ type: 'live:audio', payload: { data: new Uint8Array(0) } }).buffer)
+    .getUint32(0, false), '{"type":"live:audio","payload":{}}'.length);
 });
 
 test('websocket: after a reconnect the first message is session:resume; resumed keeps the session', async () => {
@@ -193,6 +231,10 @@ test('sse: reconnects with X-Voxwire-Session and Last-Event-ID; the same session
   const post = calls.find((c) => c.url === '/sse/send');
   assert.equal(post.headers['X-Voxwire-Session'], 'sse-1');
   assert.equal(JSON.parse(post.body).id, 'p1');
+  conn.send('live:audio', { data: new Uint8Array([1, 2, 3, 250]) }, { id: 'a9' }); // SSE: bytes as base64
+  await until(() => calls.filter((c) => c.url === '/sse/send').length === 2, 'a second POST /sse/send');
+  assert.deepEqual(JSON.parse(calls.filter((c) => c.url === '/sse/send')[1].body),
+    { type: 'live:audio', id: 'a9', payload: { data: 'AQID+g==' } });
   conn.close();
 });
 

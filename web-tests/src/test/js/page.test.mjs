@@ -245,6 +245,10 @@ async function main() {
         null, { timeout: T });
       await page.waitForFunction(() => document.querySelector('[data-testid="transcript"]').textContent.trim().length > 0,
         null, { timeout: 20000 });
+      // over WebSocket the server announces binaryFrames, so audio goes as binary frames; SSE sends base64 JSON
+      const binary = Number(await page.getAttribute(byId('mic-status'), 'data-binary-chunks'));
+      if (transport === 'websocket') assert(binary >= 10, `binary audio frames sent: ${binary}`);
+      else assert(binary === 0, `binary audio frames over SSE: ${binary}`);
       await page.click(byId('stop'));
       await page.context().close();
     }, pending);

@@ -156,10 +156,12 @@ class DemoPageBrowserTest {
         Path src = Path.of(System.getProperty("voxwire.webTests.js", "src/test/js"));
         Files.copy(src.resolve("connection.test.mjs"), work.resolve("connection.test.mjs"),
                 StandardCopyOption.REPLACE_EXISTING);
-        // the client as the server serves it, from the class path
-        try (var in = VoxwireServer.class.getResourceAsStream("/dev/voxwire/server/static/connection.js")) {
-            assertThat(in).as("connection.js on the class path").isNotNull();
-            Files.copy(in, staticDir.resolve("connection.js"), StandardCopyOption.REPLACE_EXISTING);
+        // the client as the server serves it, from the class path (connection.js imports audio.js)
+        for (String file : List.of("connection.js", "audio.js")) {
+            try (var in = VoxwireServer.class.getResourceAsStream("/dev/voxwire/server/static/" + file)) {
+                assertThat(in).as(file + " on the class path").isNotNull();
+                Files.copy(in, staticDir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         ProcessBuilder pb = new ProcessBuilder(tools.node().toString(), "--test", "connection.test.mjs")
                 .directory(work.toFile()).redirectErrorStream(true);
@@ -169,7 +171,7 @@ class DemoPageBrowserTest {
         assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("node --test finished; output:%n%s", out).isTrue();
         System.out.println(out);
         assertThat(node.exitValue()).as("node --test connection.test.mjs; output:%n%s", out).isZero();
-        assertThat(out).contains("# pass 6").contains("# fail 0");
+        assertThat(out).contains("# pass 8").contains("# fail 0");
     }
 
     /** Reads the script's output, answering its server stop/start requests, until it ends. */

@@ -158,9 +158,11 @@ const live = {
   sendChunk(pcm) {
     const conn = this.connection();
     if (!conn) return;
-    conn.send('live:audio', { data: toBase64(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength)) });
+    // bytes: a binary frame when the server takes them, base64 JSON otherwise (connection.js)
+    conn.send('live:audio', { data: new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength) });
     this.sent += 1;
     ui.micStatus.dataset.chunks = String(this.sent);
+    ui.micStatus.dataset.binaryChunks = String(conn.binaryFramesSent || 0);
     ui.micStatus.textContent = `streaming: ${this.sent} chunks of ${pcm.length} samples at ${CAPTURE_RATE} Hz`;
   },
 

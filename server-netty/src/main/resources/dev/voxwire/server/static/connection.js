@@ -7,8 +7,30 @@
 // SSE: a fetch() stream of GET /sse/events (so it can send Authorization, X-Voxwire-Session and
 // Last-Event-ID headers) plus POST /sse/send. After a reconnect the server replays what was missed
 // on the same session, or starts a new one (system:connected, then session:reset).
+// Audio: a payload.data given as a Uint8Array goes as a binary frame (protocol §1.1) when the
+// server announces binaryFrames in system:connected, and as base64 JSON otherwise (and on SSE).
+
+import { toBase64 } from './audio.js';
 
 const MAX_BACKOFF_MS = 5000;
+
+/** The event as JSON text, a Uint8Array payload.data as base64. */
+export function jsonOf(env) {
+  const data = env.payload && env.payload.data;
+  if (!(data instanceof Uint8Array)) return JSON.stringify(env);
+  return JSON.stringify({ ...env, payload: { ...env.payload, data: toBase64(data) } });
+}
+
+/** Protocol §1.1: uint32 big-endian header length, the event without payload.data as JSON, the bytes. */
+export function binaryFrameOf(env) {
+  const { data, ...rest } = env.payload;
+  const header = new TextEncoder().encode(JSON.stringify({ ...env, payload: rest }));
+  const frame = new Uint8Array(4 + header.length + data.length);
+  new DataView(frame.buffer).setUint32(0, header.length, false);
+  frame.set(header, 4);
+  frame.set(data, 4 + header.length);
+  return frame;
+}
 
 /** States shown by the page: connecting, open, reconnecting, closed. */
 export class Connection {
@@ -139,6 +161,7 @@ export class Connection {
       this.reconnectAfterMs = Number(env.payload?.reconnectAfterMs ?? 1000);
     }
     if (env.type === 'system:connected') {
+      this.binaryFrames = this.transport === 'websocket' && env.payload?.binaryFrames === true;
       const fresh = { id: env.payload.sessionId, lastSeq: seq ?? 0 };
       const old = this.session;
       if (this.transport === 'websocket' && old) {
@@ -201,7 +224,9 @@ export class Connection {
   _write(env) {
     if (this.transport === 'websocket') {
       if (this.ws && this.ws.readyState === WebSocket.OPEN) {
-        this.ws.send(JSON.stringify(env));
+        const binary = this.binaryFrames && env.payload?.data instanceof Uint8Array;
+        this.ws.send(binary ? binaryFrameOf(env) : jsonOf(env));
+        if (binary) this.binaryFramesSent = (this.binaryFramesSent || 0) + 1;
       } else {
         this.queue.push(env);
       }
@@ -214,7 +239,7 @@ export class Connection {
       .then((token) => fetch('/sse/send', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'X-Voxwire-Session': sid },
-        body: JSON.stringify(env),
+        body: jsonOf(env),
       }))
       .then((r) => {
         if (r.status === 410 && this.session?.id === sid && this.state === 'open') this._retry('session expired');
