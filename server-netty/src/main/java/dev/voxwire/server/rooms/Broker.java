@@ -90,6 +90,19 @@ public interface Broker extends AutoCloseable {
      * @param clock the time of presence TTLs
      */
     static Broker inMemory(int historySize, Duration presenceTtl, Clock clock) {
-        return InMemoryBroker.create(historySize, presenceTtl, clock);
+        return inMemory(historySize, RoomsConfig.DEFAULT_ROOM_HISTORY_TTL, presenceTtl, clock);
+    }
+
+    /**
+     * A single-node broker: rooms, presence and histories in memory.
+     *
+     * @param historySize publications kept per room (bounded; older ones are dropped)
+     * @param historyTtl how long a room without members keeps its history after its last
+     *     publication; then it is forgotten, so memory does not grow with every room ever used
+     * @param presenceTtl how long a connection that went away still counts for presence
+     * @param clock the time of history and presence TTLs
+     */
+    static Broker inMemory(int historySize, Duration historyTtl, Duration presenceTtl, Clock clock) {
+        return InMemoryBroker.create(historySize, historyTtl, presenceTtl, clock);
     }
 }

@@ -15,6 +15,11 @@ public final class RoomsConfig {
     public static final Duration DEFAULT_PRESENCE_TTL = Duration.ofSeconds(10);
     /** Publications kept per room for catch-up ({@code room:join} with {@code since}): 100. */
     public static final int DEFAULT_ROOM_HISTORY_SIZE = 100;
+    /**
+     * A room without members keeps its history this long after its last publication, then is
+     * forgotten (a later catch-up gets a new epoch): 10 minutes.
+     */
+    public static final Duration DEFAULT_ROOM_HISTORY_TTL = Duration.ofMinutes(10);
     /** Messages kept by the default in-memory store: 10,000. */
     public static final int DEFAULT_MAX_MESSAGES = 10_000;
     /** Longest message content in characters: 4,000. */
@@ -27,6 +32,7 @@ public final class RoomsConfig {
     private final Duration typingTimeout;
     private final Duration presenceTtl;
     private final int roomHistorySize;
+    private final Duration roomHistoryTtl;
     private final int maxMessages;
     private final int maxContentChars;
     private final int maxChannelNameChars;
@@ -35,6 +41,7 @@ public final class RoomsConfig {
         this.typingTimeout = b.typingTimeout;
         this.presenceTtl = b.presenceTtl;
         this.roomHistorySize = b.roomHistorySize;
+        this.roomHistoryTtl = b.roomHistoryTtl;
         this.maxMessages = b.maxMessages;
         this.maxContentChars = b.maxContentChars;
         this.maxChannelNameChars = b.maxChannelNameChars;
@@ -54,6 +61,7 @@ public final class RoomsConfig {
         b.typingTimeout = typingTimeout;
         b.presenceTtl = presenceTtl;
         b.roomHistorySize = roomHistorySize;
+        b.roomHistoryTtl = roomHistoryTtl;
         b.maxMessages = maxMessages;
         b.maxContentChars = maxContentChars;
         b.maxChannelNameChars = maxChannelNameChars;
@@ -66,6 +74,8 @@ public final class RoomsConfig {
     public Duration presenceTtl() { return presenceTtl; }
     /** Publications kept per room. */
     public int roomHistorySize() { return roomHistorySize; }
+    /** How long a room without members keeps its history after its last publication. */
+    public Duration roomHistoryTtl() { return roomHistoryTtl; }
     /** Messages kept by the default store. */
     public int maxMessages() { return maxMessages; }
     /** Longest message content in characters. */
@@ -76,7 +86,7 @@ public final class RoomsConfig {
     @Override
     public String toString() {
         return "RoomsConfig{typingTimeout=" + typingTimeout + ", presenceTtl=" + presenceTtl + ", roomHistorySize="
-                + roomHistorySize + ", maxMessages=" + maxMessages + ", maxContentChars=" + maxContentChars
+                + roomHistorySize + ", roomHistoryTtl=" + roomHistoryTtl + ", maxMessages=" + maxMessages + ", maxContentChars=" + maxContentChars
                 + ", maxChannelNameChars=" + maxChannelNameChars + "}";
     }
 
@@ -85,6 +95,7 @@ public final class RoomsConfig {
         private Duration typingTimeout = DEFAULT_TYPING_TIMEOUT;
         private Duration presenceTtl = DEFAULT_PRESENCE_TTL;
         private int roomHistorySize = DEFAULT_ROOM_HISTORY_SIZE;
+        private Duration roomHistoryTtl = DEFAULT_ROOM_HISTORY_TTL;
         private int maxMessages = DEFAULT_MAX_MESSAGES;
         private int maxContentChars = DEFAULT_MAX_CONTENT_CHARS;
         private int maxChannelNameChars = DEFAULT_MAX_CHANNEL_NAME_CHARS;
@@ -104,6 +115,11 @@ public final class RoomsConfig {
 
         public Builder roomHistorySize(int roomHistorySize) {
             this.roomHistorySize = Checks.positive(roomHistorySize, "roomHistorySize");
+            return this;
+        }
+
+        public Builder roomHistoryTtl(Duration roomHistoryTtl) {
+            this.roomHistoryTtl = Checks.positive(roomHistoryTtl, "roomHistoryTtl");
             return this;
         }
 

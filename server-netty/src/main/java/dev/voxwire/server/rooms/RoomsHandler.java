@@ -86,7 +86,8 @@ public final class RoomsHandler implements EventHandler, SessionListener {
         this.ownedExecutor = owned;
         this.scheduler = s;
         this.broker = b.broker != null ? b.broker
-                : Broker.inMemory(config.roomHistorySize(), config.presenceTtl(), scheduler.clock());
+                : Broker.inMemory(config.roomHistorySize(), config.roomHistoryTtl(), config.presenceTtl(),
+                        scheduler.clock());
         this.authorizer = b.authorizer;
         this.store = b.store != null ? b.store : MessageStore.inMemory(config.maxMessages());
         this.channels = b.channels != null ? b.channels : ChannelDirectory.inMemory();
@@ -653,7 +654,7 @@ public final class RoomsHandler implements EventHandler, SessionListener {
             return this;
         }
 
-        /** Default: {@link Broker#inMemory} with the config's history size and presence TTL. */
+        /** Default: {@link Broker#inMemory} with the config's history size, history TTL and presence TTL. */
         public Builder broker(Broker broker) {
             this.broker = requireNonNull(broker, "broker");
             return this;

@@ -36,6 +36,50 @@ class InMemoryBrokerTest {
     }
 
     @Test
+    void anEmptyRoomKeepsItsHistoryForTheTtlThenIsForgotten() {
+        Broker b = Broker.inMemory(3, Duration.ofMinutes(10), Duration.ofSeconds(10), time.clock());
+        StreamPosition start = b.join(room, "s1", "alice", null).join().position();
+        b.publish(room, msg("m1"), PublishOptions.withHistory()).join();
+        b.leaveAll("s1").join();
+        time.advance(Duration.ofMinutes(9));
+        JoinResult within = b.join(room, "s2", "bob", start).join();
+        assertThat(within.recovered()).isTrue();
+        assertThat(within.replayed()).isEqualTo(1);
+        assertThat(within.position().epoch()).isEqualTo(start.epoch());
+        b.leaveAll("s2").join();
+
+        time.advance(Duration.ofMinutes(10));
+        // other rooms come and go; the sweep they trigger forgets the expired room
+        for (int i = 0; i < 1000; i++) {
+            Room other = Room.channel("r" + i);
+            b.join(other, "t" + i, "carol", null).join();
+            b.publish(other, msg("x"), PublishOptions.withHistory()).join();
+            b.leaveAll("t" + i).join();
+        }
+        assertThat(b.toString()).contains("rooms=1000,");
+        time.advance(Duration.ofMinutes(10));
+        b.leaveAll("nobody").join();
+        assertThat(b.toString()).contains("rooms=0,");
+
+        JoinResult after = b.join(room, "s3", "dave", start).join();
+        assertThat(after.recovered()).isFalse();
+        assertThat(after.position().epoch()).isNotEqualTo(start.epoch());
+        assertThat(after.position().offset()).isZero();
+    }
+
+    @Test
+    void aRoomWithMembersKeepsItsHistoryPastTheTtl() {
+        Broker b = Broker.inMemory(3, Duration.ofMinutes(1), Duration.ofSeconds(10), time.clock());
+        StreamPosition start = b.join(room, "s1", "alice", null).join().position();
+        b.publish(room, msg("m1"), PublishOptions.withHistory()).join();
+        time.advance(Duration.ofMinutes(5));
+        b.leaveAll("nobody").join();
+        JoinResult late = b.join(room, "s2", "bob", start).join();
+        assertThat(late.recovered()).isTrue();
+        assertThat(late.replayed()).isEqualTo(1);
+    }
+
+    @Test
     void presenceIsOnlineIfAnyConnectionIsAndLingersForTheTtl() {
         assertThat(broker.updatePresence("alice", "s1", Presence.ONLINE).join().changed()).isTrue();
         assertThat(broker.updatePresence("alice", "s2", Presence.AWAY).join().changed()).isFalse();

@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * The single-node {@link Broker}: every structure in memory under one lock. Fan-out happens under
  * the lock (so each room's events keep one order for every member) but costs only the grouping of
  * member ids by event loop: {@link ConnectionManager#deliver} serializes the event once and hands
- * each loop one task. A room's state lives while it has members or history; its history is bounded
+ * each loop one task. A room's state lives while it has members, and for {@code historyTtl} after
+ * its last publication (swept lazily by later calls, no timer); its history is bounded
  * ({@code historySize}); its epoch is random per room instance.
  */
 public final class InMemoryBroker implements Broker {
@@ -42,6 +43,7 @@ public final class InMemoryBroker implements Broker {
     private static final class RoomState {
         final String epoch = newEpoch();
         long offset;
+        long lastPublishMs;
         final ArrayDeque<Envelope> history = new ArrayDeque<>();
         final Map<String, String> members = new LinkedHashMap<>();
     }
@@ -57,22 +59,42 @@ public final class InMemoryBroker implements Broker {
     }
 
     private final int historySize;
+    private final long historyTtlMs;
     private final Duration presenceTtl;
     private final Clock clock;
     private final Map<Room, RoomState> rooms = new HashMap<>();
     private final Map<String, Set<Room>> sessionRooms = new HashMap<>();
     private final Map<String, Map<String, Conn>> presence = new HashMap<>();
     private volatile @Nullable ConnectionManager local;
+    private long lastSweepMs;
 
-    private InMemoryBroker(int historySize, Duration presenceTtl, Clock clock) {
+    private InMemoryBroker(int historySize, Duration historyTtl, Duration presenceTtl, Clock clock) {
         this.historySize = Checks.positive(historySize, "historySize");
+        this.historyTtlMs = Checks.positive(historyTtl, "historyTtl").toMillis();
         this.presenceTtl = Checks.nonNegative(presenceTtl, "presenceTtl");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** See {@link Broker#inMemory}. */
-    public static InMemoryBroker create(int historySize, Duration presenceTtl, Clock clock) {
-        return new InMemoryBroker(historySize, presenceTtl, clock);
+    public static InMemoryBroker create(int historySize, Duration historyTtl, Duration presenceTtl, Clock clock) {
+        return new InMemoryBroker(historySize, historyTtl, presenceTtl, clock);
+    }
+
+    /**
+     * Forgets rooms without members whose last publication is older than the history TTL. Runs at
+     * most every quarter TTL, from the calls that change rooms (under the lock).
+     */
+    private void sweep() {
+        long now = clock.millis();
+        if (now - lastSweepMs < Math.max(1, historyTtlMs / 4)) {
+            return;
+        }
+        lastSweepMs = now;
+        rooms.values().removeIf(rs -> expired(rs, now));
+    }
+
+    private boolean expired(RoomState rs, long now) {
+        return rs.members.isEmpty() && (rs.history.isEmpty() || now - rs.lastPublishMs >= historyTtlMs);
     }
 
     private static String newEpoch() {
@@ -96,7 +118,16 @@ public final class InMemoryBroker implements Broker {
     @Override
     public synchronized CompletableFuture<JoinResult> join(Room room, String sessionId, String userId,
             @Nullable StreamPosition since) {
-        RoomState rs = rooms.computeIfAbsent(room, r -> new RoomState());
+        sweep();
+        RoomState rs = rooms.get(room);
+        if (rs != null && expired(rs, clock.millis())) {
+            rooms.remove(room); // its history outlived the TTL: a catch-up sees a new epoch
+            rs = null;
+        }
+        if (rs == null) {
+            rs = new RoomState();
+            rooms.put(room, rs);
+        }
         rs.members.put(sessionId, userId);
         sessionRooms.computeIfAbsent(sessionId, s -> new LinkedHashSet<>()).add(room);
         boolean recovered = false;
@@ -131,6 +162,7 @@ public final class InMemoryBroker implements Broker {
 
     @Override
     public synchronized CompletableFuture<Boolean> leave(Room room, String sessionId) {
+        sweep();
         RoomState rs = rooms.get(room);
         boolean was = rs != null && rs.members.remove(sessionId) != null;
         Set<Room> mine = sessionRooms.get(sessionId);
@@ -147,13 +179,14 @@ public final class InMemoryBroker implements Broker {
     }
 
     private void dropIfUnused(Room room, RoomState rs) {
-        if (rs.members.isEmpty() && rs.history.isEmpty()) {
+        if (expired(rs, clock.millis())) {
             rooms.remove(room);
         }
     }
 
     @Override
     public synchronized CompletableFuture<Set<Room>> leaveAll(String sessionId) {
+        sweep();
         Set<Room> mine = sessionRooms.remove(sessionId);
         if (mine == null) {
             return CompletableFuture.completedFuture(Set.of());
@@ -193,12 +226,22 @@ public final class InMemoryBroker implements Broker {
 
     @Override
     public synchronized CompletableFuture<StreamPosition> publish(Room room, Envelope event, PublishOptions options) {
-        RoomState rs = options.history() ? rooms.computeIfAbsent(room, r -> new RoomState()) : rooms.get(room);
+        sweep();
+        RoomState rs = rooms.get(room);
+        if (rs != null && options.history() && expired(rs, clock.millis())) {
+            rooms.remove(room);
+            rs = null;
+        }
+        if (rs == null && options.history()) {
+            rs = new RoomState();
+            rooms.put(room, rs);
+        }
         if (rs == null) {
             return CompletableFuture.completedFuture(new StreamPosition("", 0));
         }
         Envelope e = event.withRoom(room.name()).withTs(clock.instant());
         if (options.history()) {
+            rs.lastPublishMs = clock.millis();
             rs.offset++;
             ObjectNode p = e.payload().deepCopy();
             p.put("offset", rs.offset);
@@ -308,6 +351,6 @@ public final class InMemoryBroker implements Broker {
     @Override
     public synchronized String toString() {
         return "InMemoryBroker{rooms=" + rooms.size() + ", sessions=" + sessionRooms.size() + ", historySize="
-                + historySize + "}";
+                + historySize + ", historyTtlMs=" + historyTtlMs + "}";
     }
 }
