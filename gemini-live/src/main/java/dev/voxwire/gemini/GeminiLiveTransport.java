@@ -39,12 +39,20 @@ import org.jspecify.annotations.Nullable;
  * application written against {@code AudioTransport} can talk to Gemini directly instead of to
  * a Voxwire server, chosen by the {@code voxwire.transport} flag.
  *
- * <p>Requests ({@link #send(Envelope)}), as in the live bridge protocol:
+ * <p>Requests ({@link #send(Envelope)}) are those of the server's live bridge ({@code docs/protocol.md}
+ * §4.6), so an application switches between a Voxwire server's {@code /ws/live} and Gemini by
+ * the flag alone:
  * <ul>
- *   <li>{@code live:audio {data: base64 PCM16 LE mono, sampleRate?}} (16 kHz unless given) &rarr; audio input;
+ *   <li>{@code live:start {}} opens a live request, as on the bridge: its handle gets
+ *       {@code live:ready {requestId, backend:"gemini"}}, then every session event below as a
+ *       {@link TransportEvent.Progress} with {@code payload.requestId} = its id, and ends with
+ *       {@code live:ended} after {@code live:end} (or an {@code error} when the session fails for
+ *       good). The model session itself is set up by {@link #connect()}; one live request at a
+ *       time ({@code INVALID_PAYLOAD} for a second);
+ *   <li>{@code live:audio {data: PCM16 LE mono (bytes or base64), sampleRate?}} (16 kHz unless given) &rarr; audio input;
  *   <li>{@code live:text {text}} &rarr; {@code realtimeInput.text};
- *   <li>{@code live:end {}} &rarr; {@code audioStreamEnd} (or {@code activityEnd} with manual activity);
- *   <li>{@code live:start {}} &rarr; answered with {@code live:ready} (the session is set up by {@link #connect()});
+ *   <li>{@code live:end {}} &rarr; {@code audioStreamEnd} (or {@code activityEnd} with manual
+ *       activity), and the open {@code live:start} ends with {@code live:ended};
  *   <li>{@code live:tool-response {functionResponses:[{id, name, response}]}} &rarr; {@code toolResponse};
  *   <li>{@code audio:analyze} (an {@link dev.voxwire.core.AudioRequest}: wav or pcm16) &rarr; the audio,
  *       converted to 16 kHz mono, then {@code audioStreamEnd}; its result is the next
@@ -53,9 +61,10 @@ import org.jspecify.annotations.Nullable;
  * Events: {@code live:text {text}}, {@code live:audio {data, sampleRate}},
  * {@code live:transcript {kind: input|output, text}}, {@code live:generation-complete},
  * {@code live:turn-complete}, {@code live:interrupted}, {@code live:tool-call {functionCalls}},
- * {@code live:tool-call-cancellation {ids}}, {@code live:usage {...}}, {@code live:go-away {timeLeftMs}}
- * as {@link TransportEvent.Message}s; reconnects as {@link TransportEvent.Reconnecting} and
- * {@link TransportEvent.Reconnected}; and {@link TransportEvent.Closed} last.
+ * {@code live:tool-call-cancellation {ids}}, {@code live:usage {...}}, {@code live:go-away {timeLeftMs}}:
+ * progress of the open {@code live:start}, or {@link TransportEvent.Message}s when none is open;
+ * reconnects as {@link TransportEvent.Reconnecting} and {@link TransportEvent.Reconnected}; and
+ * {@link TransportEvent.Closed} last.
  *
  * <p>Configured from a {@link TransportConfig}: {@code uri} is the service's base (or the
  * simulator's), the token supplier gives the API key (asked on every connection), and options
@@ -100,6 +109,9 @@ public final class GeminiLiveTransport implements AudioTransport {
     private final EventDispatcher dispatcher = EventDispatcher.create(NAME);
     private final ConnectionStateMachine state;
     private final Queue<Handle> awaitingTurn = new ConcurrentLinkedQueue<>();
+    /** The open {@code live:start} request, which session events go to; null when none. */
+    private final java.util.concurrent.atomic.AtomicReference<@Nullable Handle> live =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong ids = new AtomicLong();
     private final Object lock = new Object();
@@ -276,7 +288,14 @@ public final class GeminiLiveTransport implements AudioTransport {
         // SessionResumptionUpdate: kept by the session; nothing for transport listeners
     }
 
+    /** A session event: progress of the open {@code live:start}, else a message for the transport's listeners. */
     private void message(String type, ObjectNode payload) {
+        Handle h = live.get();
+        if (h != null) {
+            payload.put("requestId", h.id);
+            dispatcher.dispatch(new TransportEvent.Progress(h.id, Envelope.of(type, payload)));
+            return;
+        }
         dispatcher.dispatch(new TransportEvent.Message(Envelope.of(type, payload), null));
     }
 
@@ -298,6 +317,10 @@ public final class GeminiLiveTransport implements AudioTransport {
     }
 
     private void failAwaiting(ErrorCode code, String message) {
+        Handle open = live.getAndSet(null);
+        if (open != null) {
+            awaitingTurn.add(open);
+        }
         Handle h;
         while ((h = awaitingTurn.poll()) != null) {
             dispatcher.dispatch(new TransportEvent.Error(code, message, h.id, code.retryable(), null));
@@ -330,21 +353,40 @@ public final class GeminiLiveTransport implements AudioTransport {
             try {
                 switch (req.type()) {
                     case EventTypes.LIVE_AUDIO -> {
-                        byte[] pcm = Base64.getDecoder().decode(req.payload().path("data").asText(""));
+                        byte[] pcm = bytes(req.payload().path("data"));
                         int rate = req.payload().path("sampleRate").asInt(16_000);
                         sent = s.sendAudio(AudioDecoder.toPcm16Mono16k(pcm, AudioDecoder.PCM16, rate, 1).data());
                     }
                     case EventTypes.LIVE_TEXT -> sent = s.sendText(requiredText(req, "text"));
-                    case EventTypes.LIVE_END -> sent = liveConfig.automaticActivityDetection()
-                            ? s.audioStreamEnd() : s.activityEnd();
+                    case EventTypes.LIVE_END -> {
+                        sent = liveConfig.automaticActivityDetection() ? s.audioStreamEnd() : s.activityEnd();
+                        Handle open = live.getAndSet(null);
+                        if (open != null) {
+                            sent = sent.thenRun(() -> {
+                                Envelope ended = Envelope.of(EventTypes.LIVE_ENDED,
+                                        NODES.objectNode().put("requestId", open.id));
+                                dispatcher.dispatch(new TransportEvent.Result(open.id, ended));
+                                open.result.complete(ended);
+                            });
+                        }
+                    }
                     case EventTypes.LIVE_START -> {
-                        sent = CompletableFuture.completedFuture(null);
-                        handle.result.complete(Envelope.of(EventTypes.LIVE_READY,
-                                NODES.objectNode().put("requestId", id)));
+                        if (!live.compareAndSet(null, handle)) {
+                            throw new IllegalArgumentException("a live session is already open (request "
+                                    + requireNonNull(live.get()).id + "; send live:end first)");
+                        }
+                        awaitTurn = true; // open until live:end
+                        // The model session is already open: live:ready goes out at once, but off this
+                        // call, so that a listener added to the returned handle sees it (as over the bridge).
+                        sent = CompletableFuture.runAsync(() -> {
+                            if (live.get() == handle) {
+                                message(EventTypes.LIVE_READY, NODES.objectNode().put("backend", "gemini"));
+                            }
+                        });
                     }
                     case LIVE_TOOL_RESPONSE -> sent = s.sendToolResponse(toolResponses(req.payload()));
                     case EventTypes.AUDIO_ANALYZE -> {
-                        byte[] data = Base64.getDecoder().decode(req.payload().path("data").asText(""));
+                        byte[] data = bytes(req.payload().path("data"));
                         String format = req.payload().path("format").asText(AudioDecoder.WAV);
                         int rate = req.payload().path("sampleRate").asInt(AudioDecoder.DEFAULT_SAMPLE_RATE);
                         int channels = req.payload().path("channels").asInt(AudioDecoder.DEFAULT_CHANNELS);
@@ -370,6 +412,7 @@ public final class GeminiLiveTransport implements AudioTransport {
             if (err != null) {
                 VoxwireException e = ErrorClassifier.toException(err);
                 awaitingTurn.remove(handle);
+                live.compareAndSet(handle, null);
                 handle.sent.completeExceptionally(e);
                 handle.result.completeExceptionally(e);
                 dispatcher.dispatch(TransportEvent.Error.of(e, id));
@@ -381,6 +424,12 @@ public final class GeminiLiveTransport implements AudioTransport {
             }
         });
         return handle;
+    }
+
+    /** Audio bytes: a binary node (an AudioRequest), or base64 text. */
+    private static byte[] bytes(JsonNode data) {
+        return data.isBinary() ? ((com.fasterxml.jackson.databind.node.BinaryNode) data).binaryValue()
+                : Base64.getDecoder().decode(data.asText(""));
     }
 
     private static String requiredText(Envelope e, String field) {
@@ -494,6 +543,7 @@ public final class GeminiLiveTransport implements AudioTransport {
                 return false;
             }
             awaitingTurn.remove(this);
+            live.compareAndSet(this, null);
             return result.completeExceptionally(new VoxwireException(ErrorCode.CANCELLED, "cancelled"));
         }
     }
