@@ -1,0 +1,248 @@
+package dev.voxwire.websocket.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.voxwire.core.ErrorClassifier;
+import dev.voxwire.core.ErrorCode;
+import dev.voxwire.core.VoxwireException;
+import dev.voxwire.core.protocol.BinaryFrames;
+import dev.voxwire.core.protocol.Envelope;
+import dev.voxwire.core.protocol.EnvelopeCodec;
+import dev.voxwire.core.transport.Link;
+import dev.voxwire.core.transport.LinkListener;
+import dev.voxwire.core.transport.LinkOpenRequest;
+import dev.voxwire.core.transport.LinkOpener;
+import dev.voxwire.websocket.connect.CloseInfo;
+import dev.voxwire.websocket.connect.ConnectSpec;
+import dev.voxwire.websocket.connect.WebSocketConnection;
+import dev.voxwire.websocket.connect.WebSocketConnector;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Opens WebSocket links for the engine behind {@code WebSocketTransport}: one connection per
+ * connect attempt through a {@link WebSocketConnector}, with the attempt's token as
+ * {@code Authorization: Bearer}. Everything about requests, reconnects, heartbeats and resume is
+ * the engine's; this class only knows frames.
+ */
+public final class WsLinkOpener implements LinkOpener {
+    /** The {@code system:connected} field by which a server says it takes binary frames. */
+    static final String BINARY_FRAMES_FIELD = "binaryFrames";
+
+    private final WebSocketConnector connector;
+    private final ConnectSpec baseSpec;
+    private final Map<String, String> headers;
+    private final WireLog wire;
+    private final boolean binaryFrames;
+
+    /**
+     * An opener.
+     *
+     * @param connector where connections come from (and their event loop)
+     * @param baseSpec URI, TLS, proxy, timeouts and frame limits; headers are set per attempt
+     * @param headers extra handshake headers ({@code Authorization} is replaced by the token when there is one)
+     * @param wire the wire log
+     * @param binaryFrames whether envelopes with binary {@code payload.data} may go as binary frames
+     *     (only on a connection whose server announced {@code binaryFrames})
+     */
+    public WsLinkOpener(WebSocketConnector connector, ConnectSpec baseSpec, Map<String, String> headers, WireLog wire,
+            boolean binaryFrames) {
+        this.connector = requireNonNull(connector, "connector");
+        this.baseSpec = requireNonNull(baseSpec, "baseSpec");
+        this.headers = Map.copyOf(headers);
+        this.wire = requireNonNull(wire, "wire");
+        this.binaryFrames = binaryFrames;
+    }
+
+    @Override
+    public CompletionStage<Link> open(LinkOpenRequest request, LinkListener listener) {
+        Map<String, List<String>> h = new LinkedHashMap<>();
+        Optional<String> token = request.token();
+        headers.forEach((k, v) -> {
+            if (token.isEmpty() || !k.equalsIgnoreCase("Authorization")) {
+                h.put(k, List.of(v));
+            }
+        });
+        token.ifPresent(t -> h.put("Authorization", List.of("Bearer " + t)));
+        wire.note("connecting (attempt " + request.attempt() + ")");
+        WsLink link = new WsLink(listener);
+        CompletableFuture<WebSocketConnection> connecting = connector.connect(baseSpec.toBuilder().headers(h).build(), link);
+        CompletableFuture<Link> result = new CompletableFuture<>();
+        result.whenComplete((l, err) -> {
+            if (result.isCancelled()) {
+                connecting.cancel(false); // the connector releases the channel
+            }
+        });
+        connecting.whenComplete((c, err) -> {
+            if (err != null) {
+                wire.note("connect failed: " + ErrorClassifier.toException(err).code());
+                result.completeExceptionally(err);
+                return;
+            }
+            link.attach(c);
+            if (result.complete(link)) {
+                wire.note("connected");
+            } else {
+                c.close(1000, "abandoned"); // opened after the engine gave up on it
+            }
+        });
+        return result;
+    }
+
+    /** One connection, as the engine sees it. Callbacks come from the connection's event loop. */
+    private final class WsLink implements Link, WebSocketConnection.Listener {
+        private final LinkListener listener;
+        private volatile @Nullable WebSocketConnection conn;
+        private volatile boolean serverTakesBinary;
+        private volatile boolean greeted;
+
+        WsLink(LinkListener listener) {
+            this.listener = listener;
+        }
+
+        void attach(WebSocketConnection c) {
+            conn = c;
+        }
+
+        private WebSocketConnection conn() {
+            WebSocketConnection c = conn;
+            if (c == null) {
+                throw new IllegalStateException("the link is not open yet");
+            }
+            return c;
+        }
+
+        // ---- Link ------------------------------------------------------------------------
+
+        @Override
+        public CompletionStage<Void> write(Envelope envelope, String encoded) {
+            WebSocketConnection c = conn();
+            CompletableFuture<Void> sent;
+            Optional<byte[]> data = binaryFrames && serverTakesBinary ? BinaryFrames.binaryData(envelope) : Optional.empty();
+            if (data.isPresent()) {
+                byte[] frame = BinaryFrames.encode(envelope);
+                if (wire.enabled()) {
+                    wire.note(">> binary frame " + envelope.type() + " id=" + envelope.id() + ": " + frame.length
+                            + " bytes (" + data.get().length + " of them audio, elided)");
+                }
+                sent = c.sendBinary(frame);
+            } else {
+                wire.out(encoded);
+                sent = c.sendText(encoded);
+            }
+            // a failed send never left: the connection went away under it
+            return sent.handle((v, err) -> {
+                if (err == null) {
+                    return null;
+                }
+                VoxwireException e = ErrorClassifier.toException(err);
+                throw e.code() == ErrorCode.CLOSED || e.code() == ErrorCode.NETWORK ? e
+                        : new VoxwireException(ErrorCode.CLOSED, "the WebSocket closed before the message was written", err);
+            });
+        }
+
+        @Override
+        public boolean isWritable() {
+            WebSocketConnection c = conn;
+            return c != null && c.isWritable();
+        }
+
+        @Override
+        public void ping() {
+            WebSocketConnection c = conn;
+            if (c != null) {
+                wire.note("ping");
+                c.ping();
+            }
+        }
+
+        @Override
+        public CompletionStage<Void> close(CloseReason reason) {
+            WebSocketConnection c = conn;
+            if (c == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            CompletableFuture<Void> closed = switch (reason) {
+                case CLIENT_CLOSED -> c.close(1000, "client closed");
+                case HEARTBEAT_TIMEOUT -> {
+                    wire.note("heartbeat: peer unresponsive, dropping the connection");
+                    yield c.close(1001, "heartbeat timeout");
+                }
+                case TRANSPORT_FAILED -> c.close(1000, "transport failed");
+                case ABANDONED -> c.close(1000, "abandoned");
+            };
+            return closed.handle((v, err) -> null);
+        }
+
+        // ---- WebSocketConnection.Listener ------------------------------------------------
+
+        @Override
+        public void onText(WebSocketConnection c, String text) {
+            wire.in(text);
+            if (!greeted) {
+                noteGreeting(text);
+            }
+            listener.onText(text);
+        }
+
+        /** Looks for {@code binaryFrames: true} in the server's {@code system:connected}. */
+        private void noteGreeting(String text) {
+            if (!text.contains("system:connected")) {
+                return;
+            }
+            try {
+                JsonNode n = EnvelopeCodec.mapper().readTree(text);
+                if ("system:connected".equals(n.path("type").asText())) {
+                    greeted = true;
+                    serverTakesBinary = n.path("payload").path(BINARY_FRAMES_FIELD).asBoolean(false);
+                }
+            } catch (Exception e) {
+                // not JSON: the engine reports it
+            }
+        }
+
+        @Override
+        public void onBinary(WebSocketConnection c, byte[] data) {
+            wire.note("binary frame of " + data.length + " bytes ignored");
+        }
+
+        @Override
+        public void onPong(WebSocketConnection c) {
+            wire.note("pong");
+            listener.onAlive();
+        }
+
+        @Override
+        public void onWritabilityChanged(WebSocketConnection c, boolean writable) {
+            if (writable) {
+                listener.onWritable();
+            }
+        }
+
+        @Override
+        public void onClosed(WebSocketConnection c, CloseInfo info) {
+            wire.note("closed " + info.code() + (info.reason().isEmpty() ? "" : " " + info.reason()));
+            listener.onClosed(closeCause(info));
+        }
+    }
+
+    /** What a close means to the engine: a lost connection, a server going away, or the code's meaning. */
+    static VoxwireException closeCause(CloseInfo info) {
+        if (info.abnormal() || info.code() == 1005) {
+            return new VoxwireException(ErrorCode.NETWORK, "connection lost"
+                    + info.cause().map(t -> " (" + t.getClass().getSimpleName() + ")").orElse(""));
+        }
+        if (info.code() == 1000) {
+            return new VoxwireException(ErrorCode.GOING_AWAY, "the server closed the connection");
+        }
+        return new VoxwireException(ErrorClassifier.fromCloseCode(info.code(), info.reason()),
+                "the server closed the connection with " + info.code()
+                        + (info.reason().isEmpty() ? "" : " (" + info.reason() + ")"));
+    }
+}
