@@ -17,12 +17,16 @@ import dev.voxwire.websocket.connect.CloseInfo;
 import dev.voxwire.websocket.connect.ConnectSpec;
 import dev.voxwire.websocket.connect.WebSocketConnection;
 import dev.voxwire.websocket.connect.WebSocketConnector;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +38,8 @@ import org.jspecify.annotations.Nullable;
 public final class WsLinkOpener implements LinkOpener {
     /** The {@code system:connected} field by which a server says it takes binary frames. */
     static final String BINARY_FRAMES_FIELD = "binaryFrames";
+    /** How long an open connection waits for {@code system:connected} before it counts as open anyway. */
+    public static final Duration GREETING_GRACE = Duration.ofSeconds(1);
 
     private final WebSocketConnector connector;
     private final ConnectSpec baseSpec;
@@ -71,12 +77,13 @@ public final class WsLinkOpener implements LinkOpener {
         });
         token.ifPresent(t -> h.put("Authorization", List.of("Bearer " + t)));
         wire.note("connecting (attempt " + request.attempt() + ")");
-        WsLink link = new WsLink(listener);
-        CompletableFuture<WebSocketConnection> connecting = connector.connect(baseSpec.toBuilder().headers(h).build(), link);
         CompletableFuture<Link> result = new CompletableFuture<>();
+        WsLink link = new WsLink(listener, result);
+        CompletableFuture<WebSocketConnection> connecting = connector.connect(baseSpec.toBuilder().headers(h).build(), link);
         result.whenComplete((l, err) -> {
             if (result.isCancelled()) {
-                connecting.cancel(false); // the connector releases the channel
+                connecting.cancel(false); // the connector releases a channel still connecting
+                link.abandon();           // and this closes one that is waiting for its greeting
             }
         });
         connecting.whenComplete((c, err) -> {
@@ -86,43 +93,85 @@ public final class WsLinkOpener implements LinkOpener {
                 return;
             }
             link.attach(c);
-            if (result.complete(link)) {
-                wire.note("connected");
-            } else {
-                c.close(1000, "abandoned"); // opened after the engine gave up on it
+            try {
+                connector.group().schedule(link::greetingGraceOver, GREETING_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                link.greetingGraceOver(); // the connector is shutting down: do not wait
             }
         });
         return result;
     }
 
-    /** One connection, as the engine sees it. Callbacks come from the connection's event loop. */
+    /**
+     * One connection, as the engine sees it. It counts as open (the stage completes) once the
+     * server's {@code system:connected} has arrived, so the first write already knows whether the
+     * server takes binary frames; a server that sends no greeting (not a Voxwire server) gets
+     * {@link #GREETING_GRACE}. Messages that arrive before the stage completes are handed to the
+     * engine right after it, in order. Connection callbacks come from the connection's event loop.
+     */
     private final class WsLink implements Link, WebSocketConnection.Listener {
         private final LinkListener listener;
+        private final CompletableFuture<Link> opened;
+        private final List<String> early = new ArrayList<>();
         private volatile @Nullable WebSocketConnection conn;
         private volatile boolean serverTakesBinary;
-        private volatile boolean greeted;
+        private boolean greeted;
+        private boolean graceOver;
+        private boolean delivering;
 
-        WsLink(LinkListener listener) {
+        WsLink(LinkListener listener, CompletableFuture<Link> opened) {
             this.listener = listener;
+            this.opened = opened;
         }
 
-        void attach(WebSocketConnection c) {
+        synchronized void attach(WebSocketConnection c) {
             conn = c;
+            openIfReady();
         }
 
-        private WebSocketConnection conn() {
+        synchronized void greetingGraceOver() {
+            graceOver = true;
+            openIfReady();
+        }
+
+        /** The engine gave up on this attempt: close a connection it will never see. */
+        void abandon() {
             WebSocketConnection c = conn;
-            if (c == null) {
-                throw new IllegalStateException("the link is not open yet");
+            if (c != null) {
+                c.close(1000, "abandoned");
             }
-            return c;
+        }
+
+        /** Completes the open stage once connected and greeted (or the grace is over), then hands over what came early. */
+        private void openIfReady() {
+            WebSocketConnection c = conn;
+            if (c != null && opened.isCancelled()) {
+                c.close(1000, "abandoned"); // the engine gave up on this attempt
+                return;
+            }
+            if (delivering || c == null || !(greeted || graceOver) || opened.isDone()) {
+                return;
+            }
+            if (!opened.complete(this)) {
+                c.close(1000, "abandoned");
+                return;
+            }
+            wire.note(greeted ? "connected" : "connected (no system:connected within " + GREETING_GRACE + ")");
+            delivering = true;
+            for (String text : early) {
+                listener.onText(text);
+            }
+            early.clear();
         }
 
         // ---- Link ------------------------------------------------------------------------
 
         @Override
         public CompletionStage<Void> write(Envelope envelope, String encoded) {
-            WebSocketConnection c = conn();
+            WebSocketConnection c = conn;
+            if (c == null) {
+                throw new IllegalStateException("the link is not open yet");
+            }
             CompletableFuture<Void> sent;
             Optional<byte[]> data = binaryFrames && serverTakesBinary ? BinaryFrames.binaryData(envelope) : Optional.empty();
             if (data.isPresent()) {
@@ -183,12 +232,17 @@ public final class WsLinkOpener implements LinkOpener {
         // ---- WebSocketConnection.Listener ------------------------------------------------
 
         @Override
-        public void onText(WebSocketConnection c, String text) {
+        public synchronized void onText(WebSocketConnection c, String text) {
             wire.in(text);
             if (!greeted) {
                 noteGreeting(text);
             }
-            listener.onText(text);
+            if (delivering) {
+                listener.onText(text);
+            } else {
+                early.add(text);
+                openIfReady();
+            }
         }
 
         /** Looks for {@code binaryFrames: true} in the server's {@code system:connected}. */
@@ -228,7 +282,13 @@ public final class WsLinkOpener implements LinkOpener {
         @Override
         public void onClosed(WebSocketConnection c, CloseInfo info) {
             wire.note("closed " + info.code() + (info.reason().isEmpty() ? "" : " " + info.reason()));
-            listener.onClosed(closeCause(info));
+            VoxwireException cause = closeCause(info);
+            if (!opened.completeExceptionally(cause)) {
+                synchronized (this) {
+                    early.clear();
+                }
+                listener.onClosed(cause);
+            }
         }
     }
 
