@@ -152,6 +152,29 @@ class ReconnectTest {
     }
 
     @Test
+    void aRequestLostInTheCutIsSentAgainAfterTheSessionIsResumed() throws Exception {
+        try (TestServers server = TestServers.start();
+                FaultProxy proxy = FaultProxy.builder().upstream("127.0.0.1", server.port()).build().start();
+                WebSocketTransport t = transport(config(via(proxy), "lou").build())) {
+            RecordingListener rec = RecordingListener.create();
+            t.onEvent(rec);
+            t.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            await().atMost(WAIT).until(() -> t.sessionId().isPresent());
+            String session = t.sessionId().orElseThrow();
+            proxy.stall();
+            RequestHandle h = t.send(count(1));
+            h.sent().toCompletableFuture().get(10, TimeUnit.SECONDS); // in the client's socket, held by the proxy
+            proxy.cutAll(); // and dropped with the connection: the server never sees it
+            proxy.restore();
+            TransportEvent.Reconnected back = rec.await(TransportEvent.Reconnected.class, WAIT);
+            assertThat(back.resumed()).isTrue();
+            assertThat(t.sessionId()).contains(session);
+            assertThat(h.result().toCompletableFuture().get(10, TimeUnit.SECONDS).type()).isEqualTo("test:done");
+            assertThat(server.counted.get(h.id())).hasValue(1);
+        }
+    }
+
+    @Test
     void halfOpenStallIsDetectedByHeartbeatsAndLeadsToAReconnect() throws Exception {
         try (TestServers server = TestServers.start();
                 FaultProxy proxy = FaultProxy.builder().upstream("127.0.0.1", server.port()).build().start()) {

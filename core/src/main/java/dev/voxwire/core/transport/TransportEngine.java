@@ -473,7 +473,7 @@ public final class TransportEngine implements AudioTransport {
             flush();
         } else {
             if (!first) {
-                sessionReset();
+                sendAgainWhatTheServerNeverGot("new session");
                 dispatcher.dispatch(new TransportEvent.Reconnected(reconnectAttempts, false, 0));
             }
             flush();
@@ -712,12 +712,16 @@ public final class TransportEngine implements AudioTransport {
             if (resumedSeq != null) {
                 lastSeq = resumedSeq;
             }
+            // The server cancels every request of a session when its connection drops, and the
+            // replay (already handled) carries each one's final event. A request still waiting was
+            // never received: it was written into a connection that died before delivering it.
+            sendAgainWhatTheServerNeverGot("resumed session");
         } else {
             if (resumeNewSession != null) {
                 sessionId = resumeNewSession;
             }
             lastSeq = resumeNewSeq;
-            sessionReset();
+            sendAgainWhatTheServerNeverGot("new session");
         }
         resumeOldSession = null;
         resumeNewSession = null;
@@ -731,8 +735,13 @@ public final class TransportEngine implements AudioTransport {
         resumeId = null;
     }
 
-    /** A new session: the server dropped what was in flight on the old one; send it again, once. */
-    private void sessionReset() {
+    /**
+     * After a reconnect: requests written on an earlier link that still wait for their result
+     * were dropped (a new session) or never arrived (a resumed session whose replay did not end
+     * them); they go out again, first, with their ids. Cancelled ones waiting for a confirmation
+     * that will never come are forgotten.
+     */
+    private void sendAgainWhatTheServerNeverGot(String why) {
         List<Handle> again = new ArrayList<>();
         List<Handle> gone = new ArrayList<>();
         for (Handle h : requests.values()) {
@@ -749,7 +758,7 @@ public final class TransportEngine implements AudioTransport {
             resendFirst.addFirst(Outgoing.of(h));
         }
         if (!again.isEmpty()) {
-            log.debug("{}: new session; sending {} in-flight requests again", this, again.size());
+            log.debug("{}: {}; sending {} in-flight requests again", this, why, again.size());
         }
     }
 

@@ -632,6 +632,33 @@ class TransportEngineTest {
     }
 
     @Test
+    void aResumedSessionGetsAgainTheRequestsItNeverReceivedButNotThoseItsReplayEnded() {
+        TransportEngine e = engine(config().resume(true).build());
+        FakeLink first = connectedWithSession(e);
+        RequestHandle lost = e.send(analyze());      // written, then lost with the connection
+        RequestHandle answered = e.send(analyze());  // the server finished it while we were away
+        RequestHandle cancelled = e.send(analyze()); // the server cancelled it when the link dropped
+        assertThat(first.written).extracting(Envelope::id).containsExactly(lost.id(), answered.id(), cancelled.id());
+        first.listener.onClosed(null);
+        time.advance(Duration.ofSeconds(2));
+        FakeLink second = links.last().open();
+        String resumeId = second.written.get(0).id();
+        second.serverSends(connected("s2", 1));
+        second.serverSends(event("analysis:result", answered.id(), 4));
+        second.serverSends(event("request:cancelled", cancelled.id(), 5));
+        second.serverSends(event("session:resumed", resumeId, 6).withPayload(EnvelopeCodec.mapper().createObjectNode()
+                .put("requestId", resumeId).put("sessionId", "s1").put("replayed", 2)));
+        assertThat(eventsOf(TransportEvent.Reconnected.class)).containsExactly(new TransportEvent.Reconnected(1, true, 2));
+        assertThat(answered.result().toCompletableFuture()).isCompleted();
+        // each goes out once more: the lost one because nothing ended it, the cancelled one as an unrequested cancel
+        assertThat(second.written).extracting(Envelope::id).containsExactlyInAnyOrder(resumeId, lost.id(), cancelled.id());
+        second.serverSends(event("analysis:result", lost.id(), 7));
+        second.serverSends(event("analysis:result", cancelled.id(), 8));
+        assertThat(lost.result().toCompletableFuture()).isCompleted();
+        assertThat(cancelled.result().toCompletableFuture()).isCompleted();
+    }
+
+    @Test
     void anUnansweredResumeCountsAsAResetAfterTheConnectTimeout() {
         TransportEngine e = engine(config().resume(true).build());
         connectedWithSession(e).listener.onClosed(null);
