@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.voxwire.core.ErrorCode;
+import dev.voxwire.core.internal.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -105,7 +106,7 @@ public final class EnvelopeCodec {
         requireNonNull(json, "json");
         // A UTF-8 byte count without allocating: at most 3 bytes per char.
         if ((long) json.length() * 3 > maxBytes) {
-            checkSize(json.getBytes(StandardCharsets.UTF_8).length);
+            checkSize(Utf8.encodedLength(json));
         }
         return decode(json.getBytes(StandardCharsets.UTF_8));
     }
@@ -234,7 +235,7 @@ public final class EnvelopeCodec {
         return o;
     }
 
-    private void checkSize(int bytes) {
+    private void checkSize(long bytes) {
         if (bytes > maxBytes) {
             throw new InvalidEnvelopeException(ErrorCode.PAYLOAD_TOO_LARGE,
                     "message is " + bytes + " bytes (limit: " + maxBytes + ")", null, null, null);

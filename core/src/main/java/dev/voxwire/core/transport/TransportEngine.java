@@ -19,6 +19,7 @@ import dev.voxwire.core.TransportListener;
 import dev.voxwire.core.VoxwireException;
 import dev.voxwire.core.internal.SerialContext;
 import dev.voxwire.core.internal.SharedScheduler;
+import dev.voxwire.core.internal.Utf8;
 import dev.voxwire.core.metrics.TransportMetrics;
 import dev.voxwire.core.protocol.Envelope;
 import dev.voxwire.core.protocol.EnvelopeCodec;
@@ -34,7 +35,6 @@ import dev.voxwire.core.reliability.Priority;
 import dev.voxwire.core.reliability.ReconnectController;
 import dev.voxwire.core.reliability.ReconnectPolicy;
 import dev.voxwire.core.reliability.TaskScheduler;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -656,7 +656,7 @@ public final class TransportEngine implements AudioTransport {
             metrics.messageIn("invalid", text.length());
             return;
         }
-        metrics.messageIn(e.type(), text.getBytes(StandardCharsets.UTF_8).length);
+        metrics.messageIn(e.type(), Utf8.encodedLength(text));
         received(e);
     }
 
@@ -955,7 +955,7 @@ public final class TransportEngine implements AudioTransport {
         if (h != null) {
             h.written = true;
         }
-        metrics.messageOut(o.envelope().type(), json.getBytes(StandardCharsets.UTF_8).length);
+        metrics.messageOut(o.envelope().type(), Utf8.encodedLength(json));
         CompletionStage<Void> stage;
         try {
             stage = requireNonNull(l.write(o.envelope(), json), "Link.write returned null");
@@ -1015,7 +1015,7 @@ public final class TransportEngine implements AudioTransport {
 
     private void writeRaw(Link l, Envelope e) {
         String json = codec.encodeToString(e);
-        metrics.messageOut(e.type(), json.getBytes(StandardCharsets.UTF_8).length);
+        metrics.messageOut(e.type(), Utf8.encodedLength(json));
         try {
             l.write(e, json);
         } catch (RuntimeException ex) {
