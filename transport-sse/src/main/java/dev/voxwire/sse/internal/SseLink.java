@@ -184,8 +184,9 @@ final class SseLink implements Link {
             if (stage.isCompletedExceptionally()) {
                 return; // never counted as open
             }
-            VoxwireException why = endCause != null ? endCause : cause;
-            listener.onClosed(lossCause(why));
+            VoxwireException why = lossCause(endCause != null ? endCause : cause);
+            log.debug("{}: the stream ended ({}): {}", where, why.code(), why.getMessage());
+            listener.onClosed(why);
         }
     }
 
@@ -325,6 +326,7 @@ final class SseLink implements Link {
         if (!closing.compareAndSet(null, done)) {
             return requireNonNull(closing.get());
         }
+        log.debug("{}: closing ({})", where, reason);
         CompletableFuture<Void> rejected = new CompletableFuture<>();
         rejected.whenComplete((v, e) -> {
             Channel ch = channel;
