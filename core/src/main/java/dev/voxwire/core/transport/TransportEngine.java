@@ -746,6 +746,7 @@ public final class TransportEngine implements AudioTransport {
         for (int i = again.size() - 1; i >= 0; i--) {
             Handle h = again.get(i);
             h.written = false;
+            h.writtenOn = null; // a write still pending on the old link no longer counts
             resendFirst.addFirst(Outgoing.of(h));
         }
         if (!again.isEmpty()) {
@@ -945,6 +946,7 @@ public final class TransportEngine implements AudioTransport {
         String json = o.json();
         if (h != null) {
             h.written = true;
+            h.writtenOn = l;
         }
         metrics.messageOut(o.envelope().type(), json.getBytes(StandardCharsets.UTF_8).length);
         CompletionStage<Void> stage;
@@ -969,6 +971,9 @@ public final class TransportEngine implements AudioTransport {
             }
             return;
         }
+        if (h != null && h.writtenOn != l) {
+            return; // superseded: it was sent again (on a new session) after this write started
+        }
         VoxwireException ex = ErrorClassifier.toException(err);
         boolean stillOpen = link == l && !terminal();
         // CLOSED, NETWORK and CONNECTION_TIMEOUT mean "not written" (the link went away under it);
@@ -992,9 +997,10 @@ public final class TransportEngine implements AudioTransport {
             log.debug("{}: {} was refused: {}", this, o.envelope().type(), ex.getMessage());
             return;
         }
-        // not written: it goes out again, first, on this link if it can still take it, else after the reconnect
+        // not written: it goes out again, first, on this link if it can still take it, else on the
+        // next link (already open if this write failed late, as a POST on its own connection can)
         resendFirst.addLast(o);
-        if (retryNow && h != null) {
+        if (retryNow && h != null || !stillOpen) {
             flush();
         }
     }
@@ -1148,6 +1154,7 @@ public final class TransportEngine implements AudioTransport {
         // confined to the serial context
         String encoded = "";
         boolean written;
+        @Nullable Link writtenOn;
         boolean resentAfterServerCancel;
         int writeFailures;
         Cancellable timeout = Cancellable.NOOP;

@@ -184,6 +184,10 @@ final class SseLink implements Link {
             if (stage.isCompletedExceptionally()) {
                 return; // never counted as open
             }
+            if (closing.get() != null) {
+                log.debug("{}: closed", where);
+                return; // the engine closed it: nothing to report
+            }
             VoxwireException why = lossCause(endCause != null ? endCause : cause);
             log.debug("{}: the stream ended ({}): {}", where, why.code(), why.getMessage());
             listener.onClosed(why);
