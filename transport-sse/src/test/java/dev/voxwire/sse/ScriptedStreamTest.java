@@ -1,9 +1,12 @@
 package dev.voxwire.sse;
 
+import static dev.voxwire.sse.SseTransportTest.failure;
 import static dev.voxwire.sse.SseTransportTest.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.voxwire.core.ConnectionState;
+import dev.voxwire.core.ErrorCode;
+import dev.voxwire.core.RequestHandle;
 import dev.voxwire.core.TransportConfig;
 import dev.voxwire.core.TransportEvent;
 import dev.voxwire.core.reliability.CircuitBreakerPolicy;
@@ -91,6 +94,17 @@ class ScriptedStreamTest {
         return b.toString(StandardCharsets.US_ASCII);
     }
 
+    /** Reads the body of the request whose head is {@code e.head()} (by its Content-Length). */
+    private static void skipBody(Exchange e) throws IOException {
+        int n = 0;
+        for (String line : e.head().split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                n = Integer.parseInt(line.substring("content-length:".length()).trim());
+            }
+        }
+        assertThat(e.socket().getInputStream().readNBytes(n)).hasSize(n);
+    }
+
     private static final String OK = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nX-Voxwire-Session: s-1\r\n"
             + "Connection: close\r\n\r\n";
 
@@ -147,6 +161,117 @@ class ScriptedStreamTest {
         TransportEvent.StateChanged lost = recorder.await(TransportEvent.StateChanged.class,
                 s -> s.to() == ConnectionState.RECONNECTING, WAIT);
         assertThat(lost.cause()).isNotNull();
+        one.socket().close();
+    }
+
+    private static String ok(String session) {
+        return "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nX-Voxwire-Session: " + session + "\r\n"
+                + "Connection: close\r\n\r\n";
+    }
+
+    private static String connected(String session, long seq) {
+        return "id: " + seq + "\nevent: system:connected\ndata: {\"type\":\"system:connected\",\"seq\":" + seq
+                + ",\"payload\":{\"sessionId\":\"" + session + "\"}}\n\n";
+    }
+
+    @Test
+    void aReconnectAttemptThatTimesOutClosesTheConnectionItWasWaitingOn() throws Exception {
+        CompletableFuture<Exchange> first = acceptOne();
+        var connecting = transport.connect();
+        Exchange one = first.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        one.send(ok("s-1") + connected("s-1", 1));
+        get(connecting);
+
+        CompletableFuture<Exchange> second = acceptOne();
+        one.socket().close();
+        TransportEvent.Reconnecting r = recorder.await(TransportEvent.Reconnecting.class, WAIT);
+        scheduler.advance(r.delay());
+        Exchange two = second.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(two.head()).startsWith("GET /base/sse/events HTTP/1.1\r\n");
+        // the server never answers: the engine gives up on the attempt after the connect timeout
+        scheduler.advance(TransportConfig.DEFAULT_CONNECT_TIMEOUT);
+        two.socket().setSoTimeout((int) WAIT.toMillis());
+        assertThat(two.socket().getInputStream().read()).as("the abandoned GET's connection is closed").isEqualTo(-1);
+        assertThat(transport.state()).isEqualTo(ConnectionState.RECONNECTING);
+        two.socket().close();
+    }
+
+    @Test
+    void aReconnectIntoANewSessionIsReportedAsNotResumed() throws Exception {
+        CompletableFuture<Exchange> first = acceptOne();
+        var connecting = transport.connect();
+        Exchange one = first.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        one.send(ok("s-1") + connected("s-1", 1)
+                + "id: 2\ndata: {\"type\":\"message:new\",\"seq\":2,\"payload\":{\"content\":\"a\"}}\n\n");
+        get(connecting);
+        assertThat(recorder.await(TransportEvent.Message.class, WAIT).envelope().payload().path("content").asText())
+                .isEqualTo("a");
+
+        CompletableFuture<Exchange> second = acceptOne();
+        one.socket().close();
+        TransportEvent.Reconnecting r = recorder.await(TransportEvent.Reconnecting.class, WAIT);
+        scheduler.advance(r.delay());
+        Exchange two = second.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(two.head().toLowerCase()).contains("x-voxwire-session: s-1").contains("last-event-id: 2");
+        // the server no longer has s-1: a new session, whose seq starts again
+        two.send(ok("s-2") + connected("s-2", 1)
+                + "id: 2\ndata: {\"type\":\"message:new\",\"seq\":2,\"payload\":{\"content\":\"b\"}}\n\n");
+        TransportEvent.Reconnected back = recorder.await(TransportEvent.Reconnected.class, WAIT);
+        assertThat(back.resumed()).isFalse();
+        assertThat(recorder.await(TransportEvent.Message.class, WAIT).envelope().payload().path("content").asText())
+                .as("seq 2 of the new session is new").isEqualTo("b");
+        assertThat(transport.sessionId()).contains("s-2");
+        two.socket().close();
+    }
+
+    @Test
+    void aPostAnsweredWith410FailsItsRequestAndTheStreamIsReopened() throws Exception {
+        CompletableFuture<Exchange> first = acceptOne();
+        var connecting = transport.connect();
+        Exchange one = first.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        one.send(ok("s-1") + connected("s-1", 1));
+        get(connecting);
+
+        CompletableFuture<Exchange> post = acceptOne();
+        RequestHandle h = transport.send("conversation:message", ServerFixture.payload().put("content", "x"));
+        Exchange p = post.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(p.head()).startsWith("POST /base/sse/send HTTP/1.1\r\n");
+        assertThat(p.head().toLowerCase()).contains("x-voxwire-session: s-1").contains("authorization: bearer token-2");
+        String body = "{\"type\":\"error\",\"payload\":{\"code\":\"SESSION_EXPIRED\",\"message\":\"gone\"}}";
+        p.send("HTTP/1.1 410 Gone\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
+                + body);
+        assertThat(failure(h.result()).code()).isEqualTo(ErrorCode.SESSION_EXPIRED);
+        TransportEvent.StateChanged lost = recorder.await(TransportEvent.StateChanged.class,
+                s -> s.to() == ConnectionState.RECONNECTING, WAIT);
+        assertThat(lost.cause()).as("a new stream fixes it").isEqualTo(ErrorCode.NETWORK);
+        p.socket().close();
+        one.socket().close();
+    }
+
+    @Test
+    void writesPastMaxConcurrentPostsWaitInTheEnginesQueue() throws Exception {
+        CompletableFuture<Exchange> first = acceptOne();
+        var connecting = transport.connect();
+        Exchange one = first.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        one.send(ok("s-1") + connected("s-1", 1));
+        get(connecting);
+
+        CompletableFuture<Exchange> post = acceptOne();
+        RequestHandle a = transport.send("conversation:message", ServerFixture.payload().put("content", "a"));
+        RequestHandle b = transport.send("conversation:message", ServerFixture.payload().put("content", "b"));
+        Exchange p = post.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        // one POST in flight (the default): the second request waits until it is answered
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> transport.health().queueDepth() == 1);
+        assertThat(b.sent().toCompletableFuture()).isNotDone();
+        String accepted = "{\"accepted\":true}";
+        p.send("HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: " + accepted.length()
+                + "\r\n\r\n" + accepted);
+        get(a.sent());
+        skipBody(p);
+        String second = readHead(p.socket().getInputStream());
+        assertThat(second).as("the second POST reuses the keep-alive connection").startsWith("POST /base/sse/send");
+        assertThat(transport.postConnectionsOpened()).isEqualTo(1);
+        p.socket().close();
         one.socket().close();
     }
 }

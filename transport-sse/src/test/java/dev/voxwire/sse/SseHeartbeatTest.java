@@ -7,9 +7,12 @@ import static org.awaitility.Awaitility.await;
 import dev.voxwire.core.ConnectionState;
 import dev.voxwire.core.ErrorCode;
 import dev.voxwire.core.TransportEvent;
+import dev.voxwire.core.metrics.TransportMetrics;
 import dev.voxwire.core.reliability.CircuitBreakerPolicy;
 import dev.voxwire.core.reliability.HeartbeatPolicy;
 import dev.voxwire.core.reliability.ManualTaskScheduler;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,9 +51,14 @@ class SseHeartbeatTest {
 
     @Test
     void aPongOnTheStreamAnswersEachPing() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        transport.metrics().bindTo(registry);
+        Timer roundTrips = registry.get(TransportMetrics.PREFIX + "heartbeat.rtt").timer();
         for (int i = 0; i < 3; i++) {
+            long answered = i + 1;
             scheduler.advance(INTERVAL); // a system:ping goes out; its system:pong comes back on the stream
-            await().atMost(WAIT).until(() -> transport.health().heartbeatRoundTrip().isPresent());
+            await().atMost(WAIT).until(() -> roundTrips.count() >= answered);
+            assertThat(transport.health().heartbeatRoundTrip()).isPresent();
         }
         scheduler.advance(INTERVAL);
         assertThat(recorder.events()).noneMatch(e -> e instanceof TransportEvent.HeartbeatMissed);

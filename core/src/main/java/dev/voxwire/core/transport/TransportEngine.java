@@ -755,6 +755,7 @@ public final class TransportEngine implements AudioTransport {
         for (int i = again.size() - 1; i >= 0; i--) {
             Handle h = again.get(i);
             h.written = false;
+            h.writtenOn = null; // a write still pending on the old link no longer counts
             resendFirst.addFirst(Outgoing.of(h));
         }
         if (!again.isEmpty()) {
@@ -954,6 +955,7 @@ public final class TransportEngine implements AudioTransport {
         String json = o.json();
         if (h != null) {
             h.written = true;
+            h.writtenOn = l;
         }
         metrics.messageOut(o.envelope().type(), Utf8.encodedLength(json));
         CompletionStage<Void> stage;
@@ -978,6 +980,9 @@ public final class TransportEngine implements AudioTransport {
             }
             return;
         }
+        if (h != null && h.writtenOn != l) {
+            return; // superseded: it was sent again (on a new session) after this write started
+        }
         VoxwireException ex = ErrorClassifier.toException(err);
         boolean stillOpen = link == l && !terminal();
         // CLOSED, NETWORK and CONNECTION_TIMEOUT mean "not written" (the link went away under it);
@@ -1001,9 +1006,10 @@ public final class TransportEngine implements AudioTransport {
             log.debug("{}: {} was refused: {}", this, o.envelope().type(), ex.getMessage());
             return;
         }
-        // not written: it goes out again, first, on this link if it can still take it, else after the reconnect
+        // not written: it goes out again, first, on this link if it can still take it, else on the
+        // next link (already open if this write failed late, as a POST on its own connection can)
         resendFirst.addLast(o);
-        if (retryNow && h != null) {
+        if (retryNow && h != null || !stillOpen) {
             flush();
         }
     }
@@ -1157,6 +1163,7 @@ public final class TransportEngine implements AudioTransport {
         // confined to the serial context
         String encoded = "";
         boolean written;
+        @Nullable Link writtenOn;
         boolean resentAfterServerCancel;
         int writeFailures;
         Cancellable timeout = Cancellable.NOOP;

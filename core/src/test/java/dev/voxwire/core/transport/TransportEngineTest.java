@@ -692,6 +692,54 @@ class TransportEngineTest {
     }
 
     @Test
+    void aWriteThatFailsOnTheOldLinkAfterTheNextOneOpenedGoesOutOnTheNewLink() {
+        TransportEngine e = engine(TransportEngine.builder("fake", config().resume(true).build(), links)
+                .resumeStyle(ResumeStyle.AT_OPEN));
+        FakeLink first = connectedWithSession(e);
+        CompletableFuture<Void> late = new CompletableFuture<>();
+        first.writeResult = env -> late; // an HTTP POST on its own connection: it may end after the stream
+        RequestHandle h = e.send(analyze());
+        assertThat(first.written).extracting(Envelope::id).containsExactly(h.id());
+        first.listener.onClosed(null);
+        time.advance(Duration.ofSeconds(2));
+        FakeLinks.Attempt a = links.last();
+        FakeLink second = new FakeLink(a.listener);
+        second.resumed = Optional.of(true);
+        a.future.complete(second);
+        assertThat(eventsOf(TransportEvent.Reconnected.class)).containsExactly(new TransportEvent.Reconnected(1, true, 0));
+        assertThat(second.written).isEmpty();
+
+        late.completeExceptionally(new VoxwireException(ErrorCode.NETWORK, "refused before the body left"));
+        assertThat(second.written).as("sent again at once on the open link").extracting(Envelope::id)
+                .containsExactly(h.id());
+        RequestHandle next = e.send(analyze());
+        assertThat(second.written).extracting(Envelope::id).containsExactly(h.id(), next.id());
+        assertThat(h.sent().toCompletableFuture()).isCompleted();
+    }
+
+    @Test
+    void aWriteStillPendingOnTheOldLinkWhenANewSessionResendsItIsNotSentAThirdTime() {
+        TransportEngine e = engine(TransportEngine.builder("fake", config().resume(true).build(), links)
+                .resumeStyle(ResumeStyle.AT_OPEN));
+        FakeLink first = connectedWithSession(e);
+        CompletableFuture<Void> late = new CompletableFuture<>();
+        first.writeResult = env -> late;
+        RequestHandle h = e.send(analyze());
+        first.listener.onClosed(null);
+        time.advance(Duration.ofSeconds(2));
+        FakeLinks.Attempt a = links.last();
+        a.listener.onText(FakeLinks.CODEC.encodeToString(connected("s9", 1)));
+        FakeLink second = a.open();
+        assertThat(second.written).as("a new session: sent again").extracting(Envelope::id).containsExactly(h.id());
+
+        late.completeExceptionally(new VoxwireException(ErrorCode.NETWORK, "refused before the body left"));
+        time.advance(Duration.ofSeconds(1));
+        assertThat(second.written).as("the old write's failure is stale").extracting(Envelope::id).containsExactly(h.id());
+        second.serverSends(event("analysis:result", h.id(), 2));
+        assertThat(h.result().toCompletableFuture()).isCompleted();
+    }
+
+    @Test
     void atOpenNewSessionIsReportedAsNotResumed() {
         TransportEngine e = engine(TransportEngine.builder("fake", config().resume(true).build(), links)
                 .resumeStyle(ResumeStyle.AT_OPEN));
