@@ -6,8 +6,16 @@ import dev.voxwire.core.ErrorCode;
 import dev.voxwire.core.ProxyOptions;
 import dev.voxwire.core.TlsOptions;
 import dev.voxwire.core.VoxwireException;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.proxy.HttpProxyHandler;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.handler.proxy.ProxyHandler;
 import io.netty.handler.proxy.Socks5ProxyHandler;
 import io.netty.handler.ssl.SslContext;
@@ -18,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -69,6 +78,37 @@ public final class ClientNetworking {
             return InetSocketAddress.createUnresolved(host, port);
         }
         return new InetSocketAddress(host, port);
+    }
+
+    /**
+     * A bootstrap for one connection to {@code host:port} on {@code loop}: TCP_NODELAY, the
+     * connect timeout, the proxy handler (when a proxy is configured) and TLS (when {@code tls}),
+     * then the handlers {@code rest} adds; through a proxy the target is left unresolved. Connect it
+     * to {@link #connectAddress}.
+     */
+    public Bootstrap bootstrap(EventLoop loop, String host, int port, boolean tls, Consumer<ChannelPipeline> rest) {
+        requireNonNull(rest, "rest");
+        Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        ProxyHandler proxyHandler = proxyHandler(host, port);
+                        if (proxyHandler != null) {
+                            p.addLast("proxy", proxyHandler);
+                        }
+                        if (tls) {
+                            p.addLast("tls", sslHandler(ch.alloc(), host, port));
+                        }
+                        rest.accept(p);
+                    }
+                });
+        if (proxied()) {
+            b.resolver(NoopAddressResolverGroup.INSTANCE); // the proxy resolves the target
+        }
+        return b;
     }
 
     /** The proxy handler for a connection to {@code host:port}, or {@code null} without a proxy. */

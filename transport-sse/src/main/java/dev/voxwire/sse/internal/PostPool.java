@@ -9,14 +9,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -28,10 +23,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.proxy.ProxyHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.resolver.NoopAddressResolverGroup;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -56,7 +49,6 @@ public final class PostPool {
     private final SseEndpoints endpoints;
     private final ClientNetworking net;
     private final ChannelGroup channels;
-    private final Duration connectTimeout;
     private final Duration idleTimeout;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
     private volatile long opened;
@@ -64,12 +56,11 @@ public final class PostPool {
 
     /** A pool; every channel it opens is added to {@code channels} (so the owner can close them all). */
     public PostPool(EventLoop loop, SseEndpoints endpoints, ClientNetworking net, ChannelGroup channels,
-            Duration connectTimeout, Duration idleTimeout) {
+            Duration idleTimeout) {
         this.loop = requireNonNull(loop, "loop");
         this.endpoints = requireNonNull(endpoints, "endpoints");
         this.net = requireNonNull(net, "net");
         this.channels = requireNonNull(channels, "channels");
-        this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout");
         this.idleTimeout = requireNonNull(idleTimeout, "idleTimeout");
     }
 
@@ -125,29 +116,12 @@ public final class PostPool {
 
     private ChannelFuture connect() {
         opened = opened + 1; // event loop only; volatile for readers elsewhere
-        Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ChannelPipeline p = ch.pipeline();
-                        ProxyHandler proxy = net.proxyHandler(endpoints.host(), endpoints.port());
-                        if (proxy != null) {
-                            p.addLast("proxy", proxy);
-                        }
-                        if (endpoints.tls()) {
-                            p.addLast("tls", net.sslHandler(ch.alloc(), endpoints.host(), endpoints.port()));
-                        }
-                        p.addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
-                        p.addLast("http", new HttpClientCodec());
-                        p.addLast("aggregator", new HttpObjectAggregator(MAX_RESPONSE_BYTES));
-                        p.addLast("exchange", new ExchangeHandler());
-                    }
-                });
-        if (net.proxied()) {
-            b.resolver(NoopAddressResolverGroup.INSTANCE);
-        }
+        Bootstrap b = net.bootstrap(loop, endpoints.host(), endpoints.port(), endpoints.tls(), p -> {
+            p.addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+            p.addLast("http", new HttpClientCodec());
+            p.addLast("aggregator", new HttpObjectAggregator(MAX_RESPONSE_BYTES));
+            p.addLast("exchange", new ExchangeHandler());
+        });
         ChannelFuture f = b.connect(net.connectAddress(endpoints.host(), endpoints.port()));
         channels.add(f.channel());
         return f;

@@ -16,22 +16,15 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.proxy.ProxyHandler;
-import io.netty.resolver.NoopAddressResolverGroup;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -97,7 +90,7 @@ public final class SseLinkOpener implements LinkOpener {
         this.maxConcurrentPosts = maxConcurrentPosts;
         this.endSessionTimeout = requireNonNull(endSessionTimeout, "endSessionTimeout");
         this.channels = new DefaultChannelGroup("voxwire-sse", loop);
-        this.pool = new PostPool(loop, endpoints, net, channels, config.connectTimeout(), poolIdleTimeout);
+        this.pool = new PostPool(loop, endpoints, net, channels, poolIdleTimeout);
         this.pingPrefix = "ssehb" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 28, 36) + "-";
     }
 
@@ -151,27 +144,10 @@ public final class SseLinkOpener implements LinkOpener {
             return;
         }
         SseLink link = new SseLink(this, listener, from, stage, where);
-        Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ChannelPipeline p = ch.pipeline();
-                        ProxyHandler proxy = net.proxyHandler(endpoints.host(), endpoints.port());
-                        if (proxy != null) {
-                            p.addLast("proxy", proxy);
-                        }
-                        if (endpoints.tls()) {
-                            p.addLast("tls", net.sslHandler(ch.alloc(), endpoints.host(), endpoints.port()));
-                        }
-                        p.addLast("http", new HttpClientCodec());
-                        p.addLast("sse", new EventStreamHandler(req, parser, where, link.streamListener()));
-                    }
-                });
-        if (net.proxied()) {
-            b.resolver(NoopAddressResolverGroup.INSTANCE);
-        }
+        Bootstrap b = net.bootstrap(loop, endpoints.host(), endpoints.port(), endpoints.tls(), p -> {
+            p.addLast("http", new HttpClientCodec());
+            p.addLast("sse", new EventStreamHandler(req, parser, where, link.streamListener()));
+        });
         ChannelFuture cf;
         try {
             cf = b.connect(net.connectAddress(endpoints.host(), endpoints.port()));
