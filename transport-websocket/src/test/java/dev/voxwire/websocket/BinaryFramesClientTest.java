@@ -16,6 +16,7 @@ import dev.voxwire.testkit.FaultProxy;
 import dev.voxwire.testkit.RecordedRequest;
 import dev.voxwire.testkit.ScriptedResponse;
 import dev.voxwire.testkit.ScriptedVoxwireServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +45,7 @@ class BinaryFramesClientTest {
         server.close();
     }
 
-    record Sent(long bytesUpstream, ObjectNode result) {
+    record Sent(long bytesUpstream, double bytesOutMetered, ObjectNode result) {
     }
 
     private static Sent analyzeThroughProxy(String binaryFramesOption) throws Exception {
@@ -54,13 +55,16 @@ class BinaryFramesClientTest {
                 cfg.option(WebSocketTransport.OPTION_BINARY_FRAMES, binaryFramesOption);
             }
             try (WebSocketTransport t = transport(cfg.build())) {
+                SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                t.metrics().bindTo(registry);
                 t.connect().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 Envelope result = t.sendAudio(AudioRequest.pcm16(PCM, 16_000, 1)).result().toCompletableFuture()
                         .get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 assertThat(result.type()).isEqualTo("analysis:result");
                 ObjectNode payload = result.payload().deepCopy();
                 payload.remove("requestId");
-                return new Sent(proxy.bytesUpstream(), payload);
+                double metered = registry.get("voxwire.transport.bytes.out").tag("type", "audio:analyze").counter().count();
+                return new Sent(proxy.bytesUpstream(), metered, payload);
             }
         }
     }
@@ -74,6 +78,9 @@ class BinaryFramesClientTest {
         // text: base64 alone is 128,000 bytes
         assertThat(text.bytesUpstream()).isGreaterThan(128_000);
         assertThat(binary.result()).isEqualTo(text.result());
+        // the byte meter counts what went out: the frame, not the JSON it stands for
+        assertThat(binary.bytesOutMetered()).isGreaterThan(PCM.length).isLessThan(PCM.length + 1_000);
+        assertThat(text.bytesOutMetered()).isGreaterThan(128_000);
         assertThat(binary.result().path("durationMs").asLong()).isEqualTo(3000);
     }
 

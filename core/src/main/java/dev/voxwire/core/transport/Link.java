@@ -1,5 +1,6 @@
 package dev.voxwire.core.transport;
 
+import dev.voxwire.core.internal.Utf8;
 import dev.voxwire.core.protocol.Envelope;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -42,6 +43,16 @@ public interface Link {
      * than those three, so the request is not sent twice. Must not block.
      */
     CompletionStage<Void> write(Envelope envelope, String encoded);
+
+    /**
+     * How many bytes {@link #write} will put on the wire for this envelope, for the byte meters
+     * ({@code voxwire.transport.bytes.out}); the engine asks right before it writes. Default: the
+     * UTF-8 length of {@code encoded}. Override when the link sends another form (a WebSocket
+     * binary frame carries {@code payload.data} as raw bytes, not base64).
+     */
+    default long wireBytes(Envelope envelope, String encoded) {
+        return Utf8.encodedLength(encoded);
+    }
 
     /**
      * Whether a write now would go out without piling up (Netty channel writability, a free

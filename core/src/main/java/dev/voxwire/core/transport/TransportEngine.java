@@ -957,9 +957,9 @@ public final class TransportEngine implements AudioTransport {
             h.written = true;
             h.writtenOn = l;
         }
-        metrics.messageOut(o.envelope().type(), Utf8.encodedLength(json));
         CompletionStage<Void> stage;
         try {
+            metrics.messageOut(o.envelope().type(), l.wireBytes(o.envelope(), json));
             stage = requireNonNull(l.write(o.envelope(), json), "Link.write returned null");
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);

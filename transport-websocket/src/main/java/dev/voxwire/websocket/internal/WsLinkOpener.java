@@ -115,6 +115,9 @@ public final class WsLinkOpener implements LinkOpener {
         private final List<String> early = new ArrayList<>();
         private volatile @Nullable WebSocketConnection conn;
         private volatile boolean serverTakesBinary;
+        // the frame wireBytes built for the write that follows it (the engine's serial context)
+        private @Nullable Envelope framed;
+        private byte @Nullable [] frame;
         private boolean greeted;
         private boolean graceOver;
         private boolean delivering;
@@ -166,21 +169,41 @@ public final class WsLinkOpener implements LinkOpener {
 
         // ---- Link ------------------------------------------------------------------------
 
+        /** The binary frame for {@code envelope}, or null when it goes as text. */
+        private byte @Nullable [] binaryFrame(Envelope envelope) {
+            if (!binaryFrames || !serverTakesBinary) {
+                return null;
+            }
+            if (envelope == framed) {
+                return frame; // built by wireBytes just before this write
+            }
+            return BinaryFrames.binaryData(envelope).isPresent() ? BinaryFrames.encode(envelope) : null;
+        }
+
+        @Override
+        public long wireBytes(Envelope envelope, String encoded) {
+            byte[] f = binaryFrame(envelope);
+            framed = f == null ? null : envelope;
+            frame = f;
+            return f == null ? Link.super.wireBytes(envelope, encoded) : f.length;
+        }
+
         @Override
         public CompletionStage<Void> write(Envelope envelope, String encoded) {
             WebSocketConnection c = conn;
             if (c == null) {
                 throw new IllegalStateException("the link is not open yet");
             }
+            byte[] f = binaryFrame(envelope);
+            framed = null;
+            frame = null;
             CompletableFuture<Void> sent;
-            Optional<byte[]> data = binaryFrames && serverTakesBinary ? BinaryFrames.binaryData(envelope) : Optional.empty();
-            if (data.isPresent()) {
-                byte[] frame = BinaryFrames.encode(envelope);
+            if (f != null) {
                 if (wire.enabled()) {
-                    wire.note(">> binary frame " + envelope.type() + " id=" + envelope.id() + ": " + frame.length
-                            + " bytes (" + data.get().length + " of them audio, elided)");
+                    wire.note(">> binary frame " + envelope.type() + " id=" + envelope.id() + ": " + f.length
+                            + " bytes (audio elided)");
                 }
-                sent = c.sendBinary(frame);
+                sent = c.sendBinary(f);
             } else {
                 wire.out(encoded);
                 sent = c.sendText(encoded);
