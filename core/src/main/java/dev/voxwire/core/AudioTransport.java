@@ -40,6 +40,20 @@ public interface AudioTransport extends AutoCloseable {
      */
     RequestHandle send(Envelope request);
 
+    /**
+     * Sends a request with {@code listener} already attached to its handle, so that it sees every
+     * event of the request, even one that arrives before this method returns (a fast server, a
+     * paused caller). {@link RequestHandle#onEvent} added after {@link #send(Envelope)} can miss
+     * those. Transports on {@link dev.voxwire.core.transport.TransportEngine} (WebSocket, SSE) attach
+     * it before the request goes out; this default attaches it right after {@code send} and is only
+     * as good as that.
+     */
+    default RequestHandle send(Envelope request, TransportListener listener) {
+        RequestHandle handle = send(request);
+        handle.onEvent(listener);
+        return handle;
+    }
+
     /** Sends {@code type} with {@code payload}; see {@link #send(Envelope)}. */
     default RequestHandle send(String type, ObjectNode payload) {
         return send(Envelope.of(type, payload));
@@ -48,6 +62,11 @@ public interface AudioTransport extends AutoCloseable {
     /** Sends an audio request (by default {@code audio:analyze}). */
     default RequestHandle sendAudio(AudioRequest request) {
         return send(request.toEnvelope());
+    }
+
+    /** Sends an audio request with {@code listener} attached; see {@link #send(Envelope, TransportListener)}. */
+    default RequestHandle sendAudio(AudioRequest request, TransportListener listener) {
+        return send(request.toEnvelope(), listener);
     }
 
     /** Adds a listener for every event of this transport. */

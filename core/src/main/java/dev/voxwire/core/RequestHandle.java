@@ -26,7 +26,9 @@ public interface RequestHandle {
 
     /**
      * Adds a listener for this request's events (progress, result, error, informational
-     * messages). Events that arrived before the listener was added are not replayed.
+     * messages). Events that arrived before the listener was added are not replayed: to see every
+     * event, give the listener to {@link AudioTransport#send(dev.voxwire.core.protocol.Envelope,
+     * TransportListener)} instead.
      */
     Subscription onEvent(TransportListener listener);
 

@@ -339,10 +339,23 @@ public final class GeminiLiveTransport implements AudioTransport {
 
     @Override
     public RequestHandle send(Envelope request) {
+        return sendWith(request, null);
+    }
+
+    /** Attaches {@code listener} before anything is sent: it sees every event of the request. */
+    @Override
+    public RequestHandle send(Envelope request, TransportListener listener) {
+        return sendWith(request, requireNonNull(listener, "listener"));
+    }
+
+    private RequestHandle sendWith(Envelope request, @Nullable TransportListener listener) {
         requireNonNull(request, "request");
         Envelope req = request.id() == null ? request.withId("g-" + ids.incrementAndGet()) : request;
         String id = requireNonNull(req.id());
         Handle handle = new Handle(id, req);
+        if (listener != null) {
+            handle.onEvent(listener);
+        }
         LiveSession s = session;
         CompletableFuture<Void> sent;
         boolean awaitTurn = false;

@@ -175,6 +175,11 @@ public final class SseTransport implements AudioTransport {
         return engine.send(request);
     }
 
+    @Override
+    public RequestHandle send(Envelope request, TransportListener listener) {
+        return engine.send(request, listener);
+    }
+
     /**
      * Adds a listener for every event of this transport, except the {@code system:connected}
      * message of each new stream (see {@link #sessionId()}).

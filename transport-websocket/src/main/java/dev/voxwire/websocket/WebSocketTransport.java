@@ -226,6 +226,11 @@ public final class WebSocketTransport implements AudioTransport {
         return engine.send(request);
     }
 
+    @Override
+    public RequestHandle send(Envelope request, TransportListener listener) {
+        return engine.send(request, listener);
+    }
+
     /**
      * Sends a WAV file for analysis ({@code audio:analyze}). 16-bit PCM files that fit in one
      * message go as they are; other encodings, and files too large for one message, are

@@ -349,6 +349,19 @@ class WebSocketTransportTest {
     }
 
     @Test
+    void aListenerGivenToSendSeesEveryEventOfItsRequest() throws Exception {
+        try (WebSocketTransport t = transport(config(server.wsUri(), "lee").build())) {
+            t.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            List<TransportEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            RequestHandle h = t.send(count(3), seen::add);
+            Envelope result = h.result().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(seen).hasSize(4);
+            assertThat(seen.subList(0, 3)).allMatch(e -> e instanceof TransportEvent.Progress);
+            assertThat(seen.get(3)).isInstanceOfSatisfying(TransportEvent.Result.class, r -> assertThat(r.envelope()).isEqualTo(result));
+        }
+    }
+
+    @Test
     void isFoundThroughTransportsByName() throws Exception {
         Transports transports = Transports.builder().discoverProviders().build();
         assertThat(transports.providerNames()).contains("websocket");

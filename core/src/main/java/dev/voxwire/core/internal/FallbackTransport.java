@@ -237,6 +237,11 @@ public final class FallbackTransport implements AudioTransport {
     }
 
     @Override
+    public RequestHandle send(Envelope request, TransportListener listener) {
+        return active().send(request, listener);
+    }
+
+    @Override
     public Subscription onEvent(TransportListener listener) {
         return dispatcher.addListener(listener);
     }

@@ -251,9 +251,22 @@ public final class TransportEngine implements AudioTransport {
 
     @Override
     public RequestHandle send(Envelope request) {
+        return submitNew(request, null);
+    }
+
+    /** Attaches {@code listener} to the request before it goes out: it sees every event of the request. */
+    @Override
+    public RequestHandle send(Envelope request, TransportListener listener) {
+        return submitNew(request, requireNonNull(listener, "listener"));
+    }
+
+    private RequestHandle submitNew(Envelope request, @Nullable TransportListener listener) {
         requireNonNull(request, "request");
         String id = request.id() != null ? request.id() : idPrefix + ids.incrementAndGet();
         Handle h = new Handle(id, request.withId(id), types.terminalTypesFor(request.type()));
+        if (listener != null) {
+            h.onEvent(listener);
+        }
         serial.execute(() -> submit(h));
         return h;
     }

@@ -205,6 +205,19 @@ public abstract class AudioTransportCompatibilityKit {
     }
 
     @Test
+    void aListenerGivenToSendSeesEveryEventOfItsRequestFromTheFirst() {
+        RecordingListener recorder = RecordingListener.create();
+        AudioTransport t = connected(recorder);
+        List<TransportEvent> perRequest = new CopyOnWriteArrayList<>();
+        RequestHandle handle = t.sendAudio(AudioRequest.wav(wav(440, 300)), perRequest::add);
+        await(handle.result());
+        recorder.await(TransportEvent.Result.class, r -> r.requestId().equals(handle.id()), WAIT);
+        waitUntil(() -> perRequest.stream().anyMatch(e -> e instanceof TransportEvent.Result), "the listener saw the result");
+        List<TransportEvent> all = recorder.events().stream().filter(e -> belongsTo(e, handle.id())).toList();
+        assertThat(perRequest).as("the request's events, as the transport-wide listener saw them").isEqualTo(all);
+    }
+
+    @Test
     void manyConcurrentRequestsOnOneTransportEachGetTheirOwnResult() {
         AudioTransport t = connected(RecordingListener.create());
         int n = 40;
