@@ -108,6 +108,16 @@ class ScriptedStreamTest {
     private static final String OK = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nX-Voxwire-Session: s-1\r\n"
             + "Connection: close\r\n\r\n";
 
+    /** Connects the transport to a scripted stream that opens session {@code sessionId}. */
+    private Exchange connectedStream(String sessionId) throws Exception {
+        CompletableFuture<Exchange> first = acceptOne();
+        var connecting = transport.connect();
+        Exchange one = first.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        one.send(ok(sessionId) + connected(sessionId, 1));
+        get(connecting);
+        return one;
+    }
+
     @Test
     void reconnectsWithLastEventIdAndSessionHonoursRetryAndAsksForANewToken() throws Exception {
         CompletableFuture<Exchange> first = acceptOne();
@@ -176,11 +186,7 @@ class ScriptedStreamTest {
 
     @Test
     void aReconnectAttemptThatTimesOutClosesTheConnectionItWasWaitingOn() throws Exception {
-        CompletableFuture<Exchange> first = acceptOne();
-        var connecting = transport.connect();
-        Exchange one = first.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        one.send(ok("s-1") + connected("s-1", 1));
-        get(connecting);
+        Exchange one = connectedStream("s-1");
 
         CompletableFuture<Exchange> second = acceptOne();
         one.socket().close();
@@ -226,11 +232,7 @@ class ScriptedStreamTest {
 
     @Test
     void aPostAnsweredWith410FailsItsRequestAndTheStreamIsReopened() throws Exception {
-        CompletableFuture<Exchange> first = acceptOne();
-        var connecting = transport.connect();
-        Exchange one = first.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        one.send(ok("s-1") + connected("s-1", 1));
-        get(connecting);
+        Exchange one = connectedStream("s-1");
 
         CompletableFuture<Exchange> post = acceptOne();
         RequestHandle h = transport.send("conversation:message", ServerFixture.payload().put("content", "x"));
@@ -250,11 +252,7 @@ class ScriptedStreamTest {
 
     @Test
     void writesPastMaxConcurrentPostsWaitInTheEnginesQueue() throws Exception {
-        CompletableFuture<Exchange> first = acceptOne();
-        var connecting = transport.connect();
-        Exchange one = first.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        one.send(ok("s-1") + connected("s-1", 1));
-        get(connecting);
+        Exchange one = connectedStream("s-1");
 
         CompletableFuture<Exchange> post = acceptOne();
         RequestHandle a = transport.send("conversation:message", ServerFixture.payload().put("content", "a"));
