@@ -12,8 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.voxwire.core.ErrorCode;
-import dev.voxwire.core.internal.Utf8;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
@@ -108,7 +106,10 @@ public final class EnvelopeCodec {
         if ((long) json.length() * 3 > maxBytes) {
             checkSize(Utf8.encodedLength(json));
         }
-        return decode(json.getBytes(StandardCharsets.UTF_8));
+        if (json.isEmpty()) {
+            throw invalid("empty message (expected: a JSON object)", null, null);
+        }
+        return decodeTree(parse(() -> MAPPER.readTree(json))); // no UTF-8 copy of the text
     }
 
     /** Validates an already-parsed JSON tree as an envelope. */
@@ -246,8 +247,17 @@ public final class EnvelopeCodec {
         if (utf8.length == 0) {
             throw invalid("empty message (expected: a JSON object)", null, null);
         }
+        return parse(() -> MAPPER.readTree(utf8));
+    }
+
+    /** Reads a JSON tree from bytes or text. */
+    private interface TreeSource {
+        JsonNode read() throws java.io.IOException;
+    }
+
+    private static JsonNode parse(TreeSource source) {
         try {
-            JsonNode n = MAPPER.readTree(utf8);
+            JsonNode n = source.read();
             if (n == null || n.isMissingNode()) {
                 throw invalid("empty message (expected: a JSON object)", null, null);
             }

@@ -1,7 +1,7 @@
 package dev.voxwire.core.transport;
 
-import dev.voxwire.core.internal.Utf8;
 import dev.voxwire.core.protocol.Envelope;
+import dev.voxwire.core.protocol.Utf8;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 

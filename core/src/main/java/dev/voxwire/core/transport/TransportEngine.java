@@ -19,11 +19,11 @@ import dev.voxwire.core.TransportListener;
 import dev.voxwire.core.VoxwireException;
 import dev.voxwire.core.internal.SerialContext;
 import dev.voxwire.core.internal.SharedScheduler;
-import dev.voxwire.core.internal.Utf8;
 import dev.voxwire.core.metrics.TransportMetrics;
 import dev.voxwire.core.protocol.Envelope;
 import dev.voxwire.core.protocol.EnvelopeCodec;
 import dev.voxwire.core.protocol.EventTypes;
+import dev.voxwire.core.protocol.Utf8;
 import dev.voxwire.core.reliability.Cancellable;
 import dev.voxwire.core.reliability.CircuitBreakerPolicy;
 import dev.voxwire.core.reliability.ConnectCircuitBreaker;
@@ -1034,8 +1034,8 @@ public final class TransportEngine implements AudioTransport {
 
     private void writeRaw(Link l, Envelope e) {
         String json = codec.encodeToString(e);
-        metrics.messageOut(e.type(), Utf8.encodedLength(json));
         try {
+            metrics.messageOut(e.type(), l.wireBytes(e, json));
             l.write(e, json);
         } catch (RuntimeException ex) {
             log.debug("{}: writing {} failed", this, e.type(), ex);

@@ -8,6 +8,7 @@ import dev.voxwire.core.VoxwireException;
 import dev.voxwire.core.protocol.Envelope;
 import dev.voxwire.core.protocol.EnvelopeCodec;
 import dev.voxwire.core.protocol.EventTypes;
+import dev.voxwire.core.protocol.Utf8;
 import dev.voxwire.core.transport.Link;
 import dev.voxwire.core.transport.LinkListener;
 import dev.voxwire.core.transport.LinkOpenRequest;
@@ -148,7 +149,7 @@ final class SseLink implements Link {
                 if (sid != null) {
                     sessionId = sid;
                 }
-                listener.onEnvelope(env, utf8Length(data));
+                listener.onEnvelope(env, Utf8.encodedLength(data));
                 if (!stage.isDone()) {
                     LinkOpenRequest.ResumePoint from = resumeFrom;
                     resumed = from != null && from.sessionId().equals(sid);
@@ -156,7 +157,7 @@ final class SseLink implements Link {
                 }
                 return;
             }
-            listener.onEnvelope(env, utf8Length(data));
+            listener.onEnvelope(env, Utf8.encodedLength(data));
         }
 
         @Override
@@ -358,24 +359,6 @@ final class SseLink implements Link {
     @Override
     public Optional<Boolean> resumed() {
         return resumeFrom == null ? Optional.empty() : Optional.ofNullable(resumed);
-    }
-
-    private static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n++;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else {
-                n += 3;
-            }
-        }
-        return n;
     }
 
     @Override

@@ -104,9 +104,9 @@ public final class WsLinkOpener implements LinkOpener {
 
     /**
      * One connection, as the engine sees it. It counts as open (the stage completes) once the
-     * server's {@code system:connected} has arrived, so the first write already knows whether the
-     * server takes binary frames; a server that sends no greeting (not a Voxwire server) gets
-     * {@link #GREETING_GRACE}. Messages that arrive before the stage completes are handed to the
+     * server's first message has arrived (a Voxwire server's {@code system:connected}), so the
+     * first write already knows whether the server takes binary frames; a server that stays silent
+     * (not a Voxwire server) gets {@link #GREETING_GRACE}. Messages that arrive before the stage completes are handed to the
      * engine right after it, in order. Connection callbacks come from the connection's event loop.
      */
     private final class WsLink implements Link, WebSocketConnection.Listener {
@@ -118,7 +118,7 @@ public final class WsLinkOpener implements LinkOpener {
         // the frame wireBytes built for the write that follows it (the engine's serial context)
         private @Nullable Envelope framed;
         private byte @Nullable [] frame;
-        private boolean greeted;
+        private boolean heardFirst;
         private boolean graceOver;
         private boolean delivering;
 
@@ -145,21 +145,21 @@ public final class WsLinkOpener implements LinkOpener {
             }
         }
 
-        /** Completes the open stage once connected and greeted (or the grace is over), then hands over what came early. */
+        /** Completes the open stage once connected and the first message came (or the grace is over), then hands over what came early. */
         private void openIfReady() {
             WebSocketConnection c = conn;
             if (c != null && opened.isCancelled()) {
                 c.close(1000, "abandoned"); // the engine gave up on this attempt
                 return;
             }
-            if (delivering || c == null || !(greeted || graceOver) || opened.isDone()) {
+            if (delivering || c == null || !(heardFirst || graceOver) || opened.isDone()) {
                 return;
             }
             if (!opened.complete(this)) {
                 c.close(1000, "abandoned");
                 return;
             }
-            wire.note(greeted ? "connected" : "connected (no system:connected within " + GREETING_GRACE + ")");
+            wire.note(heardFirst ? "connected" : "connected (no message within " + GREETING_GRACE + ")");
             delivering = true;
             for (String text : early) {
                 listener.onText(text);
@@ -257,8 +257,9 @@ public final class WsLinkOpener implements LinkOpener {
         @Override
         public synchronized void onText(WebSocketConnection c, String text) {
             wire.in(text);
-            if (!greeted) {
-                noteGreeting(text);
+            if (!heardFirst) {
+                heardFirst = true; // system:connected is a session's first event, or there is none
+                serverTakesBinary = takesBinaryFrames(text);
             }
             if (delivering) {
                 listener.onText(text);
@@ -268,19 +269,14 @@ public final class WsLinkOpener implements LinkOpener {
             }
         }
 
-        /** Looks for {@code binaryFrames: true} in the server's {@code system:connected}. */
-        private void noteGreeting(String text) {
-            if (!text.contains("system:connected")) {
-                return;
-            }
+        /** Whether {@code text} is a {@code system:connected} saying {@code binaryFrames: true}. */
+        private boolean takesBinaryFrames(String text) {
             try {
                 JsonNode n = EnvelopeCodec.mapper().readTree(text);
-                if ("system:connected".equals(n.path("type").asText())) {
-                    greeted = true;
-                    serverTakesBinary = n.path("payload").path(BINARY_FRAMES_FIELD).asBoolean(false);
-                }
+                return n != null && "system:connected".equals(n.path("type").asText())
+                        && n.path("payload").path(BINARY_FRAMES_FIELD).asBoolean(false);
             } catch (Exception e) {
-                // not JSON: the engine reports it
+                return false; // not JSON: the engine reports it
             }
         }
 

@@ -1,4 +1,4 @@
-package dev.voxwire.core.internal;
+package dev.voxwire.core.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,6 @@
-package dev.voxwire.core.internal;
+package dev.voxwire.core.protocol;
 
-/** UTF-8 sizes without encoding: counting a message's bytes should not copy it. */
+/** UTF-8 sizes without encoding: counting a message's bytes (for size limits and byte meters) should not copy it. */
 public final class Utf8 {
     private Utf8() {
     }
